@@ -1,0 +1,106 @@
+"""The `journeymap` command: parse options, call the core, print, set the exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _source(source: str | None) -> Path:
+    """SOURCE defaults to ./journey, or to the bundled example map when there is none."""
+    if source is not None:
+        return Path(source)
+    if Path("journey").is_dir():
+        return Path("journey")
+    from .resources import example_map
+
+    click.echo(f"no journey/ folder here; using the bundled example map ({example_map()})", err=True)
+    return example_map()
+
+
+def _run_check(source: str | None):
+    from .check import check_map
+    from .load import MapNotFound
+
+    try:
+        return check_map(_source(source))
+    except MapNotFound as error:
+        click.echo(f"journeymap: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="journeymap")
+def main() -> None:
+    """Customer journey maps as YAML in git: check them in CI, publish them as a site."""
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for Actions annotations")
+@click.option("--strict", is_flag=True, help="fail on warnings too")
+def check(source: str | None, output_format: str, strict: bool) -> None:
+    """Check the map in SOURCE (default: journey/) and report its gaps."""
+    from .findings import fails
+    from .report import as_github, as_json, as_text, wants_colour
+
+    checked = _run_check(source)
+    findings = checked.findings
+    if output_format == "json":
+        click.echo(as_json(findings))
+    elif output_format == "github":
+        if findings:
+            click.echo(as_github(findings, checked.root))
+    else:
+        colour = wants_colour(sys.stdout.isatty())
+        click.echo(as_text(findings, checked.root, colour, checked.files_checked), color=colour)
+    sys.exit(EXIT_FAILED if fails(findings, strict) else EXIT_OK)
+
+
+@main.command(name="rules")
+@click.argument("rule_id", required=False)
+def rules_command(rule_id: str | None) -> None:
+    """List every rule with its default severity, or print one rule's documentation."""
+    from . import rules
+    from .suggest import did_you_mean
+
+    if rule_id is None:
+        width = max(len(r) for r in rules.RULES)
+        for rule in rules.RULES.values():
+            click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+        return
+    rule = rules.get(rule_id)
+    if rule is None:
+        click.echo(f"journeymap: no rule `{rule_id}`: {did_you_mean(rule_id, rules.RULES, 'rule')}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(f"{rule.id} (default severity: {rule.severity.value})\n\n{rule.doc}")
+
+
+@main.command()
+@click.argument("kind", required=False, default="journey",
+                type=click.Choice(["journey", "owners", "personas", "stage", "experiment", "brief", "evidence"]))
+@click.option("--write", "write_dir", type=click.Path(file_okay=False),
+              help="write every kind's schema as KIND.schema.json into this folder")
+def schema(kind: str, write_dir: str | None) -> None:
+    """Print the JSON Schema of a file KIND, for editors' yaml-language-server."""
+    from . import rules
+    from .load import KINDS
+    from .schema import schema_for
+
+    if write_dir:
+        folder = Path(write_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for each in KINDS:
+            text = json.dumps(schema_for(each, rules.rule_ids()), indent=2, ensure_ascii=False) + "\n"
+            (folder / f"{each}.schema.json").write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(KINDS)} schemas to {folder}")
+        return
+    click.echo(json.dumps(schema_for(kind, rules.rule_ids()), indent=2, ensure_ascii=False))

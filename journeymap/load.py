@@ -1,0 +1,246 @@
+"""Files → documents that remember where every value came from.
+
+PyYAML's composer gives nodes with marks; we turn them into plain Python data
+ourselves so that every value keeps its line and column, and so that a key
+written twice (the classic merge-conflict bug PyYAML silently hides) is found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .findings import Location
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path_ = tuple  # a path into a document: keys and list indexes
+
+#: file kinds and where they live in a map folder
+KINDS = ("journey", "owners", "personas", "stage", "experiment", "brief", "evidence")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding the loader makes before any rule runs (rule id + place + message)."""
+
+    rule: str
+    location: Location
+    message: str
+
+
+@dataclass
+class Document:
+    """One file's data, the position of every value in it, and its Markdown body."""
+
+    file: str
+    kind: str
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+    def at(self, *path: Any) -> Location:
+        """The location of a value, or of its nearest enclosing value that has one."""
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        line, column = self.positions.get(path, (1, 1))
+        return Location(self.file, line, column)
+
+
+@dataclass
+class Folder:
+    """Everything read from one map folder: its documents and what could not be read."""
+
+    root: Path
+    documents: list[Document]
+    problems: list[Problem]
+    unreadable: set[str]
+
+    def of_kind(self, kind: str) -> list[Document]:
+        return [d for d in self.documents if d.kind == kind]
+
+
+class MapNotFound(Exception):
+    """The folder given is not a journey map: the command cannot run at all."""
+
+
+def load_folder(root: Path) -> Folder:
+    """Read every file of a map folder; a file that cannot be parsed is a problem, not a stop."""
+    root = Path(root)
+    if not root.is_dir():
+        raise MapNotFound(f"{root}: no such folder; give the folder that holds journey.yaml")
+    if not (root / "journey.yaml").is_file():
+        raise MapNotFound(
+            f"{root}: no journey.yaml here; give the folder that holds journey.yaml "
+            "(title, review, stages)"
+        )
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    unreadable: set[str] = set()
+    for kind, path in _map_files(root):
+        rel = path.relative_to(root).as_posix()
+        document, found = read_document(path, rel, kind)
+        problems.extend(found)
+        if document is None:
+            unreadable.add(rel)
+        else:
+            documents.append(document)
+    return Folder(root, documents, problems, unreadable)
+
+
+def _map_files(root: Path) -> list[tuple[str, Path]]:
+    files: list[tuple[str, Path]] = [("journey", root / "journey.yaml")]
+    for name, kind in (("owners", "owners"), ("personas", "personas")):
+        for suffix in (".yaml", ".yml"):
+            if (root / f"{name}{suffix}").is_file():
+                files.append((kind, root / f"{name}{suffix}"))
+    for folder, kind, suffixes in (
+        ("stages", "stage", (".yaml", ".yml")),
+        ("experiments", "experiment", (".yaml", ".yml")),
+        ("briefs", "brief", (".md",)),
+        ("evidence", "evidence", (".md",)),
+    ):
+        if (root / folder).is_dir():
+            for path in sorted((root / folder).iterdir()):
+                if path.suffix in suffixes and path.is_file() and not path.name.startswith("."):
+                    files.append((kind, path))
+    return files
+
+
+def read_document(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem("invalid-yaml", Location(rel, 1, 1),
+                              f"cannot read the file ({error}): save it as UTF-8 text")]
+    if path.suffix == ".md":
+        return parse_markdown(text, rel, kind)
+    return parse_yaml(text, rel, kind)
+
+
+def parse_markdown(text: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
+    """Front matter between `---` lines, parsed like any YAML file, lines counted in the .md."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return Document(rel, kind, {}, {(): (1, 1)}, body=text, body_line=1), []
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            front = "".join(lines[1:index])
+            document, problems = parse_yaml(front, rel, kind, line_offset=1)
+            if document is not None:
+                if document.data is None:
+                    document.data = {}
+                document.positions[()] = (1, 1)
+                document.body = "".join(lines[index + 1:])
+                document.body_line = index + 2
+            return document, problems
+    return None, [Problem("invalid-yaml", Location(rel, 1, 1),
+                          "front matter is not closed: add a line `---` after its last field")]
+
+
+def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Document | None, list[Problem]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1
+        column = (mark.column + 1) if mark else 1
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        return None, [Problem("invalid-yaml", Location(rel, line, column),
+                              f"not valid YAML: {what}; fix the syntax at this line "
+                              "(check indentation, quotes and colons)")]
+    except yaml.YAMLError as error:
+        return None, [Problem("invalid-yaml", Location(rel, 1, 1), f"not valid YAML: {error}")]
+    finally:
+        loader.dispose()
+    document = Document(rel, kind, None, {(): (1 + line_offset, 1)})
+    problems: list[Problem] = []
+    if node is not None:
+        builder = _Builder(document, problems, line_offset)
+        document.data = builder.build(node, ())
+        document.positions[()] = builder.mark(node)
+    return document, problems
+
+
+class _Builder:
+    """Walks composed nodes into plain data, recording positions and duplicate keys."""
+
+    def __init__(self, document: Document, problems: list[Problem], line_offset: int) -> None:
+        self.document = document
+        self.problems = problems
+        self.line_offset = line_offset
+        self.constructor = SafeConstructor()
+
+    def mark(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+
+    def build(self, node: Node, path: Path_) -> Any:
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.document.positions[path + (index,)] = self.mark(item)
+                items.append(self.build(item, path + (index,)))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict:
+        seen: dict[Any, Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self._key(key_node)
+            if key in seen:
+                line, column = self.mark(key_node)
+                first_line = self.mark(seen[key])[0]
+                self.problems.append(Problem(
+                    "duplicate-key", Location(self.document.file, line, column),
+                    f"key `{key}` is written twice (first at line {first_line}); YAML keeps only "
+                    "the last: merge the two into one `" + str(key) + ":`"))
+            seen[key] = key_node
+        try:
+            self.constructor.flatten_mapping(node)
+        except ConstructorError:
+            pass
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            self.document.positions[path + (key,)] = self.mark(key_node)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def _key(self, node: Node) -> str:
+        """Keys are text: `2026-Q2`, `2026` and `yes` all stay as written."""
+        if isinstance(node, ScalarNode):
+            value = self._scalar(node)
+            return value if isinstance(value, str) else node.value
+        return f"<{node.id} at line {self.mark(node)[0]}>"
+
+    def _scalar(self, node: Node) -> Any:
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ConstructorError as error:
+            line, column = self.mark(node)
+            self.problems.append(Problem("invalid-yaml", Location(self.document.file, line, column),
+                                         f"not valid YAML: {error.problem}"))
+            return None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return value

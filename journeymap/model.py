@@ -1,0 +1,435 @@
+"""The journey as typed objects, built tolerantly from whatever the files hold.
+
+Validation has already reported wrong types; here a wrong value simply reads as
+absent, so every rule can still run over the rest of the map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .findings import Location
+from .load import Document, Folder, Problem
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was written: its document and its path inside it."""
+
+    document: Document
+    path: tuple = ()
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    def at(self, *keys: Any) -> Location:
+        return self.document.at(*self.path, *keys)
+
+
+@dataclass(frozen=True)
+class Owner:
+    id: str
+    name: str
+    department: str
+    lead: str
+    contact: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    name: str
+    role: str
+    company: str
+    description: str
+    goals: tuple[str, ...]
+    pains: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    name: str
+    goal: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Metric:
+    kind: str  # volume | health
+    name: str
+    value: float | None
+    target: float | None
+    unit: str
+    better: str
+    source: str
+    history: tuple[tuple[str, float], ...]
+    origin: Origin
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.unit == "ratio"
+
+    @property
+    def on_target(self) -> bool | None:
+        if self.value is None or self.target is None:
+            return None
+        return self.value <= self.target if self.better == "lower" else self.value >= self.target
+
+    def format(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        if self.is_ratio:
+            return f"{value * 100:.0f}%"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: str
+    name: str
+    owner: str | None
+    stage: str
+    description: str
+    channel: str
+    initiator: str
+    intent: str
+    response_sla_hours: float | None
+    source_system: str
+    next: tuple[str, ...]
+    handoff: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    phase: str
+    description: str
+    job: str
+    milestone: str
+    emotion: int | None
+    highs: tuple[str, ...]
+    lows: tuple[str, ...]
+    questions: tuple[str, ...]
+    cycle_time_days: float | None
+    metrics: dict[str, Metric]
+    evidence: tuple[str, ...]
+    touchpoints: tuple[Touchpoint, ...]
+    origin: Origin
+
+    @property
+    def volume(self) -> Metric | None:
+        return self.metrics.get("volume")
+
+    @property
+    def health(self) -> Metric | None:
+        return self.metrics.get("health")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    id: str
+    name: str
+    stage: str
+    touchpoints: tuple[str, ...]
+    owner: str
+    hypothesis: str
+    metric: str
+    status: str
+    start: str
+    end: str
+    result: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Brief:
+    id: str
+    title: str
+    stage: str
+    touchpoints: tuple[str, ...]
+    owner: str
+    status: str
+    body: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    title: str
+    kind: str
+    date: str
+    stages: tuple[str, ...]
+    source: str
+    body: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The move from one stage to the next, with its conversion."""
+
+    source: Stage
+    target: Stage
+    conversion: float | None
+    relative: float | None  # conversion / target conversion, when every stage has a target
+
+
+@dataclass
+class Journey:
+    title: str
+    description: str
+    persona: str
+    repo_url: str
+    edit_branch: str
+    cadence_days: int
+    last_reviewed: dt.date | None
+    phases: list[Phase]
+    stage_order: list[tuple[str, Location]]
+    stage_files: list[Stage]
+    owners: list[Owner]
+    personas: list[Persona]
+    experiments: list[Experiment]
+    briefs: list[Brief]
+    evidence: list[Evidence]
+    checks: dict[str, str]
+    origin: Origin
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)
+
+    # -- lookups (first definition wins; duplicates are a rule's business) --
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stage_files if s.id == stage_id), None)
+
+    def owner(self, owner_id: str | None) -> Owner | None:
+        return next((o for o in self.owners if o.id == owner_id), None)
+
+    @property
+    def stages(self) -> list[Stage]:
+        """The stages in journey order, each once, skipping ids with no file."""
+        seen: dict[str, Stage] = {}
+        for stage_id, _ in self.stage_order:
+            stage = self.stage(stage_id)
+            if stage is not None and stage_id not in seen:
+                seen[stage_id] = stage
+        return list(seen.values())
+
+    @property
+    def touchpoints(self) -> list[Touchpoint]:
+        return [t for s in self.stage_files for t in s.touchpoints]
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
+
+    def briefs_for(self, stage_id: str) -> list[Brief]:
+        return [b for b in self.briefs if b.stage == stage_id]
+
+    def experiments_for(self, stage_id: str) -> list[Experiment]:
+        return [e for e in self.experiments if e.stage == stage_id]
+
+    def evidence_for(self, stage: Stage) -> list[Evidence]:
+        """Evidence the stage cites, and evidence notes that name the stage."""
+        return [e for e in self.evidence if e.id in stage.evidence or stage.id in e.stages]
+
+    def phase_of(self, stage: Stage) -> Phase | None:
+        return next((p for p in self.phases if p.id == stage.phase), None)
+
+    # -- derived figures (FORMAT.md, "Derived figures") --
+
+    def transitions(self) -> list[Transition]:
+        stages = self.stages
+        use_targets = bool(stages) and all(
+            s.volume is not None and s.volume.target for s in stages)
+        result = []
+        for source, target in zip(stages, stages[1:]):
+            conversion = _ratio(_value(source), _value(target))
+            relative = None
+            if use_targets and conversion is not None:
+                expected = _ratio(source.volume.target, target.volume.target)  # type: ignore[union-attr]
+                relative = conversion / expected if expected else None
+            result.append(Transition(source, target, conversion, relative))
+        return result
+
+    def weakest_link(self) -> Transition | None:
+        transitions = self.transitions()
+        relative = [t for t in transitions if t.relative is not None]
+        if relative and len(relative) == len(transitions):
+            return min(relative, key=lambda t: t.relative)  # type: ignore[arg-type,return-value]
+        measured = [t for t in transitions if t.conversion is not None]
+        return min(measured, key=lambda t: t.conversion) if measured else None  # type: ignore[arg-type,return-value]
+
+    def slowest_stage(self) -> Stage | None:
+        timed = [s for s in self.stages if s.cycle_time_days is not None]
+        return max(timed, key=lambda s: s.cycle_time_days) if timed else None  # type: ignore[arg-type,return-value]
+
+
+def _value(stage: Stage) -> float | None:
+    return stage.volume.value if stage.volume is not None else None
+
+
+def _ratio(before: float | None, after: float | None) -> float | None:
+    if before is None or after is None or before <= 0:
+        return None
+    return after / before
+
+
+# ---- building the model from documents ----
+
+
+def _text(data: Any, key: str) -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(data: Any, key: str) -> float | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _texts(data: Any, key: str) -> tuple[str, ...]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, list):
+        return tuple(str(item) for item in value if isinstance(item, (str, int, float)))
+    return ()
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def build_journey(folder: Folder, shared_owners: list[Document] = ()) -> Journey:  # type: ignore[assignment]
+    """Turn a folder's documents into a Journey; `shared_owners` serves a portfolio."""
+    journey_doc = next(iter(folder.of_kind("journey")), None) or Document("journey.yaml", "journey", {})
+    data = journey_doc.data if isinstance(journey_doc.data, dict) else {}
+    review = data.get("review") if isinstance(data.get("review"), dict) else {}
+    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
+    stage_order = []
+    if isinstance(data.get("stages"), list):
+        for index, stage_id in enumerate(data["stages"]):
+            if isinstance(stage_id, str):
+                stage_order.append((stage_id, journey_doc.at("stages", index)))
+    return Journey(
+        title=_text(data, "title"),
+        description=_text(data, "description"),
+        persona=_text(data, "persona"),
+        repo_url=_text(data, "repo_url").rstrip("/"),
+        edit_branch=_text(data, "edit_branch") or "main",
+        cadence_days=int(_number(review, "cadence_days") or 90),
+        last_reviewed=_date(_text(review, "last_reviewed")),
+        phases=[Phase(_text(p, "id"), _text(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))
+                for i, p in _items(data, "phases")],
+        stage_order=stage_order,
+        stage_files=[_stage(d) for d in folder.of_kind("stage")],
+        owners=[_owner(d, i, o) for d in [*shared_owners, *folder.of_kind("owners")]
+                for i, o in _items(d.data, "owners")],
+        personas=[_persona(d, i, p) for d in folder.of_kind("personas") for i, p in _items(d.data, "personas")],
+        experiments=[_experiment(d) for d in folder.of_kind("experiment")],
+        briefs=[_brief(d) for d in folder.of_kind("brief")],
+        evidence=[_evidence(d) for d in folder.of_kind("evidence")],
+        checks={str(rule): ("off" if level is False else str(level)) for rule, level in checks.items()},
+        origin=Origin(journey_doc),
+        problems=list(folder.problems),
+        unreadable=set(folder.unreadable),
+    )
+
+
+def _owner(document: Document, index: int, data: dict) -> Owner:
+    return Owner(_text(data, "id"), _text(data, "name"), _text(data, "department"), _text(data, "lead"),
+                 _text(data, "contact"), Origin(document, ("owners", index)))
+
+
+def _persona(document: Document, index: int, data: dict) -> Persona:
+    return Persona(_text(data, "id"), _text(data, "name"), _text(data, "role"), _text(data, "company"),
+                   _text(data, "description"), _texts(data, "goals"), _texts(data, "pains"),
+                   Origin(document, ("personas", index)))
+
+
+def _stage(document: Document) -> Stage:
+    data = document.data if isinstance(document.data, dict) else {}
+    stage_id = _text(data, "id")
+    metrics_data = data.get("metrics") if isinstance(data.get("metrics"), dict) else {}
+    metrics = {kind: _metric(document, kind, metrics_data[kind])
+               for kind in ("volume", "health") if isinstance(metrics_data.get(kind), dict)}
+    emotion = data.get("emotion")
+    return Stage(
+        id=stage_id, name=_text(data, "name") or stage_id, phase=_text(data, "phase"),
+        description=_text(data, "description"), job=_text(data, "job"), milestone=_text(data, "milestone"),
+        emotion=emotion if isinstance(emotion, int) and not isinstance(emotion, bool) and -2 <= emotion <= 2
+        else None,
+        highs=_texts(data, "highs"), lows=_texts(data, "lows"), questions=_texts(data, "questions"),
+        cycle_time_days=_number(data, "cycle_time_days"), metrics=metrics, evidence=_texts(data, "evidence"),
+        touchpoints=tuple(_touchpoint(document, stage_id, i, t) for i, t in _items(data, "touchpoints")),
+        origin=Origin(document),
+    )
+
+
+def _metric(document: Document, kind: str, data: dict) -> Metric:
+    history = data.get("history") if isinstance(data.get("history"), dict) else {}
+    return Metric(
+        kind=kind, name=_text(data, "name"), value=_number(data, "value"), target=_number(data, "target"),
+        unit=_text(data, "unit"), better=_text(data, "better") or "higher", source=_text(data, "source"),
+        history=tuple(sorted((str(k), v) for k, v in history.items()
+                             if isinstance(v, (int, float)) and not isinstance(v, bool))),
+        origin=Origin(document, ("metrics", kind)),
+    )
+
+
+def _touchpoint(document: Document, stage_id: str, index: int, data: dict) -> Touchpoint:
+    owner = data.get("owner")
+    return Touchpoint(
+        id=_text(data, "id"), name=_text(data, "name") or _text(data, "id"),
+        owner=owner.strip() or None if isinstance(owner, str) else None, stage=stage_id,
+        description=_text(data, "description"), channel=_text(data, "channel"),
+        initiator=_text(data, "initiator"), intent=_text(data, "intent"),
+        response_sla_hours=_number(data, "response_sla_hours"), source_system=_text(data, "source_system"),
+        next=_texts(data, "next"), handoff=_text(data, "handoff"),
+        origin=Origin(document, ("touchpoints", index)),
+    )
+
+
+def _experiment(document: Document) -> Experiment:
+    data = document.data if isinstance(document.data, dict) else {}
+    return Experiment(
+        id=_text(data, "id") or document.stem, name=_text(data, "name") or _text(data, "id") or document.stem,
+        stage=_text(data, "stage"), touchpoints=_texts(data, "touchpoints"), owner=_text(data, "owner"),
+        hypothesis=_text(data, "hypothesis"), metric=_text(data, "metric"), status=_text(data, "status"),
+        start=_text(data, "start"), end=_text(data, "end"), result=_text(data, "result"),
+        origin=Origin(document),
+    )
+
+
+def _brief(document: Document) -> Brief:
+    data = document.data if isinstance(document.data, dict) else {}
+    return Brief(
+        id=document.stem, title=_text(data, "title") or document.stem, stage=_text(data, "stage"),
+        touchpoints=_texts(data, "touchpoints"), owner=_text(data, "owner"), status=_text(data, "status"),
+        body=document.body, origin=Origin(document),
+    )
+
+
+def _evidence(document: Document) -> Evidence:
+    data = document.data if isinstance(document.data, dict) else {}
+    return Evidence(
+        id=document.stem, title=_text(data, "title") or document.stem, kind=_text(data, "kind"),
+        date=_text(data, "date"), stages=_texts(data, "stages"), source=_text(data, "source"),
+        body=document.body, origin=Origin(document),
+    )

@@ -1,0 +1,37 @@
+"""Every rule of FORMAT.md's table, one small module per concern."""
+
+from __future__ import annotations
+
+from ..findings import Finding, Severity
+from ..model import Journey
+from .registry import RULES, Rule, rule
+from . import files, ids, references, ownership, stages, metrics, review  # noqa: F401  (they register)
+
+__all__ = ["RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]
+
+
+def rule_ids() -> list[str]:
+    return list(RULES)
+
+
+def get(rule_id: str) -> Rule | None:
+    return RULES.get(rule_id)
+
+
+def severity_for(rule: Rule, journey: Journey) -> Severity | None:
+    """The map's `checks:` override wins over the default; `off` disables the rule."""
+    level = journey.checks.get(rule.id)
+    if level is None:
+        return rule.severity
+    return None if level == "off" else Severity(level)
+
+
+def find_gaps(journey: Journey) -> list[Finding]:
+    findings = []
+    for rule_ in RULES.values():
+        severity = severity_for(rule_, journey)
+        if severity is None:
+            continue
+        for gap in rule_.check(journey):
+            findings.append(Finding(rule_.id, severity, gap.location, gap.message))
+    return sorted(findings, key=Finding.sort_key)

@@ -1,0 +1,75 @@
+"""Rules about the files themselves; the loader and the schema find these."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Gap, Severity
+from ..model import Journey
+from .registry import rule
+
+
+def _problems(journey: Journey, rule_id: str) -> Iterator[Gap]:
+    for problem in journey.problems:
+        if problem.rule == rule_id:
+            yield Gap(problem.location, problem.message)
+
+
+@rule("invalid-yaml", Severity.ERROR)
+def invalid_yaml(journey: Journey) -> Iterator[Gap]:
+    """A file is not parseable YAML or front matter.
+
+    Why: a file that cannot be read drops out of the map; everything in it is lost.
+    The finding gives the line and column where the parser gave up.
+
+    Fails:
+        name: Demo call
+          owner: sales        # indented under a scalar
+
+    Passes:
+        name: Demo call
+        owner: sales
+    """
+    return _problems(journey, "invalid-yaml")
+
+
+@rule("duplicate-key", Severity.ERROR)
+def duplicate_key(journey: Journey) -> Iterator[Gap]:
+    """A mapping repeats a key; YAML parsers silently keep only the last one.
+
+    Why: repeated keys are what a careless merge of two pull requests leaves
+    behind, and the first value vanishes without a word.
+
+    Fails:
+        owner: sales
+        channel: email
+        owner: sdr-team
+
+    Passes:
+        owner: sdr-team
+        channel: email
+    """
+    return _problems(journey, "duplicate-key")
+
+
+@rule("schema", Severity.ERROR)
+def schema(journey: Journey) -> Iterator[Gap]:
+    """A required field is missing, a field has the wrong type, or a key or value is unknown.
+
+    Why: a typo such as `ownr:` must not pass silently. Unknown keys get a
+    "did you mean" suggestion; free-form additions belong under `meta:`.
+
+    Fails:
+        - id: demo-call
+          name: Demo call
+          ownr: sales
+          intent: hi
+
+    Passes:
+        - id: demo-call
+          name: Demo call
+          owner: sales
+          intent: high
+          meta: {campaign_code: Q4-17}
+    """
+    return _problems(journey, "schema")

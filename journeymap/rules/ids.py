@@ -1,0 +1,103 @@
+"""Ids: slugs, unique within their kind, stage files named after their stage."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from ..findings import Gap, Location, Severity
+from ..model import Journey
+from .registry import rule
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def identified(journey: Journey) -> Iterator[tuple[str, str, Location]]:
+    """Every (kind, id, place) in the map, in file order."""
+    for phase in journey.phases:
+        yield "phase", phase.id, phase.origin.at("id")
+    for owner in journey.owners:
+        yield "owner", owner.id, owner.origin.at("id")
+    for persona in journey.personas:
+        yield "persona", persona.id, persona.origin.at("id")
+    for stage in journey.stage_files:
+        yield "stage", stage.id, stage.origin.at("id")
+        for touchpoint in stage.touchpoints:
+            yield "touchpoint", touchpoint.id, touchpoint.origin.at("id")
+    for experiment in journey.experiments:
+        yield "experiment", experiment.id, experiment.origin.at("id")
+    for brief in journey.briefs:
+        yield "brief", brief.id, brief.origin.at()
+    for note in journey.evidence:
+        yield "evidence", note.id, note.origin.at()
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64] or "my-id"
+
+
+@rule("invalid-id", Severity.ERROR)
+def invalid_id(journey: Journey) -> Iterator[Gap]:
+    """An id is not a slug, or a stage file's name does not match its id.
+
+    Why: ids become file names, URLs and anchors on the site; a slug
+    (`^[a-z0-9][a-z0-9-]{0,63}$`) works everywhere. Briefs and evidence take
+    their id from the file name, so those names must be slugs too.
+
+    Fails:
+        # stages/eval.yaml
+        id: Evaluation Stage
+
+    Passes:
+        # stages/evaluation.yaml
+        id: evaluation
+    """
+    for kind, item_id, location in identified(journey):
+        if item_id and not SLUG.match(item_id):
+            where = "file name" if kind in ("brief", "evidence") else "id"
+            yield Gap(location, f"{kind} {where} `{item_id}` is not a slug: use lower-case letters, digits "
+                                f"and hyphens, e.g. `{slugify(item_id)}`")
+    for stage in journey.stage_files:
+        stem = stage.origin.document.stem
+        if stage.id and stage.id != stem:
+            yield Gap(stage.origin.at("id"), f"stage id `{stage.id}` does not match its file name "
+                                             f"`{stem}`: rename the file to stages/{stage.id}.yaml "
+                                             f"or write `id: {stem}`")
+
+
+def first_seen(items: Iterable[tuple[str, Location]]) -> Iterator[tuple[str, Location, Location]]:
+    """(id, place, first place) for each repeat of an id."""
+    seen: dict[str, Location] = {}
+    for item_id, location in items:
+        if not item_id:
+            continue
+        if item_id in seen:
+            yield item_id, location, seen[item_id]
+        else:
+            seen[item_id] = location
+
+
+@rule("duplicate-id", Severity.ERROR)
+def duplicate_id(journey: Journey) -> Iterator[Gap]:
+    """Two items of a kind share an id; touchpoint ids are unique across the whole map.
+
+    Why: references by id (`next:`, `owner:`, a brief's `stage:`) become
+    ambiguous, and only the first item is ever found.
+
+    Fails:
+        touchpoints:
+          - {id: demo-call, name: Demo call, owner: sales}
+          - {id: demo-call, name: Technical demo, owner: solutions}
+
+    Passes:
+        touchpoints:
+          - {id: demo-call, name: Demo call, owner: sales}
+          - {id: technical-demo, name: Technical demo, owner: solutions}
+    """
+    by_kind: dict[str, list[tuple[str, Location]]] = {}
+    for kind, item_id, location in identified(journey):
+        by_kind.setdefault(kind, []).append((item_id, location))
+    for kind, items in by_kind.items():
+        for item_id, location, first in first_seen(items):
+            yield Gap(location, f"{kind} id `{item_id}` is already used at {first}: give this {kind} "
+                                "its own id")

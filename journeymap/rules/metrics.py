@@ -1,0 +1,61 @@
+"""Metrics: a volume and a health figure per stage, and what they say about the flow."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Gap, Severity
+from ..model import Journey
+from .registry import rule
+
+_EXAMPLE = {"volume": "{name: Demos booked, value: 120, unit: per month}",
+            "health": "{name: Demo-to-trial conversion, value: 0.4, unit: ratio}"}
+
+
+@rule("missing-metric", Severity.ERROR)
+def missing_metric(journey: Journey) -> Iterator[Gap]:
+    """A stage lacks its volume or its health metric.
+
+    Why: a volume (how many) and a health figure (how well) per stage are
+    what make the map measurable; conversion between stages needs the volumes.
+
+    Fails:
+        metrics:
+          volume: {name: Demos booked, value: 120}
+
+    Passes:
+        metrics:
+          volume: {name: Demos booked, value: 120}
+          health: {name: Demo-to-trial conversion, value: 0.4, unit: ratio}
+    """
+    for stage in journey.stage_files:
+        for kind in ("volume", "health"):
+            if kind not in stage.metrics:
+                yield Gap(stage.origin.at("metrics"),
+                          f"stage `{stage.id}` has no {kind} metric: add `metrics: {kind}: {_EXAMPLE[kind]}`")
+
+
+@rule("weakest-link", Severity.INFO)
+def weakest_link(journey: Journey) -> Iterator[Gap]:
+    """The transition with the lowest (relative) conversion; the slowest stage.
+
+    Why: this is where the next quarter's effort pays most. When every stage
+    has a volume target, transitions are compared by conversion relative to
+    the targets' conversion; otherwise by plain conversion.
+
+    Fails: (information, never fails)
+    Passes: (information, never fails)
+    """
+    link = journey.weakest_link()
+    if link is not None and link.conversion is not None:
+        target = link.target.volume
+        how = (f"{link.relative:.0%} of the targets' conversion" if link.relative is not None
+               else "the lowest conversion in the journey")
+        yield Gap(target.origin.at("value") if target else link.target.origin.at("id"),
+                  f"weakest link: {link.source.name} → {link.target.name} converts {link.conversion:.0%}, "
+                  f"{how}; focus experiments and briefs here")
+    slowest = journey.slowest_stage()
+    if slowest is not None:
+        yield Gap(slowest.origin.at("cycle_time_days"),
+                  f"slowest stage: {slowest.name} takes {slowest.cycle_time_days:g} days (median); "
+                  "look for what makes prospects wait")

@@ -1,0 +1,264 @@
+"""The format, described once as JSON Schema: validated here, and printed for editors.
+
+Fields that a dedicated rule reports (a touchpoint's owner, a stage's job and
+metrics, id slugs) are deliberately not `required` here, so each gap is
+reported once, by the rule that explains it best.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .findings import Location
+from .load import Document, Problem
+from .suggest import closest
+
+SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+_text = {"type": "string"}
+_texts = {"type": "array", "items": {"type": "string"}}
+_meta = {"type": "object", "description": "free-form additions; never checked"}
+
+
+def _obj(properties: dict, required: tuple[str, ...] = (), description: str = "") -> dict:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {**properties, "meta": _meta},
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = list(required)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _d(schema: dict, description: str) -> dict:
+    return {**schema, "description": description}
+
+
+def _date(description: str) -> dict:
+    return {"type": "string", "pattern": ISO_DATE, "description": description + " (ISO date, YYYY-MM-DD)"}
+
+
+def _ids(description: str) -> dict:
+    return _d(_texts, description)
+
+
+METRIC = _obj({
+    "name": _d(_text, "what is counted, e.g. Demos booked"),
+    "value": _d({"type": "number"}, "the figure for the current period"),
+    "target": _d({"type": "number"}, "the figure you aim for"),
+    "unit": _d(_text, "free text; `ratio` means a fraction shown as a percentage"),
+    "better": {"enum": ["higher", "lower"], "description": "whether a higher or lower value is better (default higher)"},
+    "source": _d(_text, "where the figure comes from, e.g. HubSpot"),
+    "history": {"type": "object", "additionalProperties": {"type": "number"},
+                "description": "period -> value, e.g. {2026-Q2: 104}"},
+}, required=("name",), description="a stage metric")
+METRIC["allOf"] = [{
+    "if": {"properties": {"unit": {"const": "ratio"}}, "required": ["unit"]},
+    "then": {"properties": {"value": {"minimum": 0}, "target": {"minimum": 0}}},
+}]
+
+TOUCHPOINT = _obj({
+    "id": _d(_text, "a slug, unique across the map"),
+    "name": _d(_text, "what the customer meets"),
+    "owner": _d({"type": ["string", "null"]}, "an owners.yaml id"),
+    "description": _d(_text, "what happens at this touchpoint"),
+    "channel": _d(_text, "free text, e.g. video call"),
+    "initiator": {"enum": ["company", "customer", "third-party"], "description": "who starts the interaction"},
+    "intent": {"enum": ["high", "medium", "low"], "description": "how close to buying this signal is"},
+    "response_sla_hours": _d({"type": "number", "minimum": 0}, "hours within which the owner responds"),
+    "source_system": _d(_text, "where the interaction is recorded, e.g. Salesforce"),
+    "next": _ids("touchpoint ids this one hands on to"),
+    "handoff": _d(_text, "how a change of owner is handled"),
+}, required=("id", "name"), description="a touchpoint")
+
+STAGE = _obj({
+    "id": _d(_text, "a slug equal to the file name"),
+    "name": _d(_text, "the stage's name"),
+    "phase": _d(_text, "a phases id from journey.yaml"),
+    "description": _d(_text, "what happens in this stage"),
+    "job": _d({"type": ["string", "null"]}, "the customer's job at this stage"),
+    "milestone": _d(_text, "the customer's progress, not an internal KPI"),
+    "emotion": {"type": "integer", "minimum": -2, "maximum": 2, "description": "-2..2, low..high"},
+    "highs": _ids("what delights the customer here"),
+    "lows": _ids("what frustrates the customer here"),
+    "questions": _ids("what the customer keeps asking here"),
+    "cycle_time_days": _d({"type": "number", "minimum": 0}, "median days prospects spend here"),
+    "metrics": _obj({"volume": METRIC, "health": METRIC}, description="a volume and a health metric"),
+    "evidence": _ids("evidence/*.md ids (file stems)"),
+    "touchpoints": {"type": "array", "items": TOUCHPOINT, "description": "every interaction in this stage"},
+}, required=("id", "name"), description="a stage of the journey")
+
+
+def journey_schema(rule_ids: list[str]) -> dict:
+    severity = {"enum": ["error", "warning", "info", "off", False]}
+    return _obj({
+        "title": _d(_text, "the map's title"),
+        "description": _d(_text, "what this journey covers"),
+        "persona": _d(_text, "a personas.yaml id"),
+        "repo_url": _d(_text, "the repository, for 'edit this' links"),
+        "edit_branch": _d(_text, "the branch that 'edit this' links open (default main)"),
+        "review": _obj({
+            "cadence_days": _d({"type": "integer", "minimum": 1}, "days between reviews (default 90)"),
+            "last_reviewed": _date("when the map was last reviewed"),
+            "reviewers": _ids("who reviewed it"),
+        }, required=("last_reviewed",), description="when the map is reviewed"),
+        "phases": {"type": "array", "items": _obj({
+            "id": _d(_text, "a slug"),
+            "name": _d(_text, "the phase's name"),
+            "goal": _d(_text, "the phase's primary goal"),
+        }, required=("id", "name"), description="a phase")},
+        "stages": _ids("the journey's stage ids, in order"),
+        "checks": {"type": "object", "additionalProperties": False,
+                   "properties": {rule: severity for rule in rule_ids},
+                   "description": "per-rule severity: error | warning | info | off"},
+    }, required=("title", "review", "stages"), description="journey.yaml")
+
+
+OWNERS = _obj({"owners": {"type": "array", "items": _obj({
+    "id": _d(_text, "a slug"),
+    "name": _d(_text, "the team's name"),
+    "department": _d(_text, "e.g. Marketing, Sales, Customer Success"),
+    "lead": _d(_text, "who leads the team"),
+    "contact": _d(_text, "e.g. a Slack channel"),
+}, required=("id", "name", "department"), description="an owning team")}},
+    required=("owners",), description="owners.yaml")
+
+PERSONAS = _obj({"personas": {"type": "array", "items": _obj({
+    "id": _d(_text, "a slug"),
+    "name": _d(_text, "the persona's name"),
+    "role": _d(_text, "job title"),
+    "company": _d(_text, "the kind of company"),
+    "description": _d(_text, "who they are"),
+    "goals": _ids("what they want"),
+    "pains": _ids("what stands in their way"),
+}, required=("id", "name"), description="a persona")}},
+    required=("personas",), description="personas.yaml")
+
+EXPERIMENT = _obj({
+    "id": _d(_text, "a slug"),
+    "name": _d(_text, "a short title"),
+    "stage": _d(_text, "a stage id"),
+    "touchpoints": _ids("touchpoint ids"),
+    "owner": _d(_text, "an owners.yaml id"),
+    "hypothesis": _d(_text, "what you expect to change, and by how much"),
+    "metric": {"enum": ["volume", "health"], "description": "which stage metric it moves"},
+    "status": {"enum": ["proposed", "running", "won", "lost", "inconclusive"], "description": "where it stands"},
+    "start": _date("start"),
+    "end": _date("end"),
+    "result": _d({"type": ["string", "null"]}, "Markdown"),
+}, required=("id", "stage", "owner", "hypothesis", "metric", "status"), description="an experiment")
+
+BRIEF = _obj({
+    "title": _d(_text, "the campaign's title"),
+    "stage": _d(_text, "a stage id"),
+    "touchpoints": _ids("touchpoint ids"),
+    "owner": _d(_text, "an owners.yaml id"),
+    "status": {"enum": ["draft", "live", "done"], "description": "draft | live | done"},
+}, required=("title", "stage"), description="a campaign brief's front matter")
+
+EVIDENCE = _obj({
+    "title": _d(_text, "what this evidence is"),
+    "kind": {"enum": ["interview", "crm", "support", "survey", "analytics", "other"], "description": "its source"},
+    "date": _date("when it was gathered"),
+    "stages": _ids("stage ids it speaks to"),
+    "source": _d(_text, "where the raw material lives"),
+}, required=("title", "kind", "date"), description="an evidence note's front matter")
+
+
+def schema_for(kind: str, rule_ids: list[str]) -> dict:
+    schema = {
+        "journey": lambda: journey_schema(rule_ids), "owners": lambda: OWNERS,
+        "personas": lambda: PERSONAS, "stage": lambda: STAGE, "experiment": lambda: EXPERIMENT,
+        "brief": lambda: BRIEF, "evidence": lambda: EVIDENCE,
+    }[kind]()
+    return {"$schema": SCHEMA_URL, "title": f"journeymap {kind}", **schema}
+
+
+def validate(document: Document, rule_ids: list[str]) -> list[Problem]:
+    """Validate with jsonschema; each error becomes a `schema` problem at its own line."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema_for(document.kind, rule_ids))
+    problems: list[Problem] = []
+    for error in validator.iter_errors(document.data):
+        problems.extend(_explain(error, document))
+    return problems
+
+
+def _explain(error: Any, document: Document) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    where = _name(path)
+    instance = error.instance
+    schema = error.schema
+
+    def problem(message: str, at: tuple = path) -> Problem:
+        return Problem("schema", document.at(*at), message)
+
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = sorted(schema.get("properties", {}))
+        unknown = [key for key in instance if key not in schema.get("properties", {})]
+        return [problem(_unknown_key(key, known, where), path + (key,)) for key in unknown]
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        hint = schema.get("properties", {}).get(missing, {}).get("description", "")
+        hint = f" ({hint})" if hint else ""
+        return [problem(f"{where} is missing `{missing}`: add `{missing}:`{hint}")]
+    if error.validator == "enum":
+        choices = [str(c) for c in error.validator_value if c is not False]
+        close = closest(str(instance), choices)
+        suggestion = f"did you mean `{close}`? " if close else ""
+        return [problem(f"{where} is `{instance}`, not an allowed value: {suggestion}"
+                        f"write one of {', '.join(choices)}")]
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return [problem(f"{where} must be {_article(wanted)}, not {_type_of(instance)}: "
+                        f"{_type_hint(wanted, path)}")]
+    if error.validator == "pattern" and error.validator_value == ISO_DATE:
+        return [problem(f"{where} is `{instance}`, not an ISO date: write it as YYYY-MM-DD, e.g. 2026-10-01")]
+    if error.validator in ("minimum", "maximum"):
+        return [problem(f"{where} is {instance}: {error.message.split(' is ', 1)[-1]}; "
+                        f"write a value within range")]
+    return [problem(f"{where}: {error.message}")]
+
+
+def _unknown_key(key: str, known: list[str], where: str) -> str:
+    close = closest(str(key), known)
+    hint = f"did you mean `{close}`?" if close else f"known keys are {', '.join(known)}"
+    return (f"unknown key `{key}` in {where}: {hint} "
+            "(put free-form additions under `meta:`)")
+
+
+def _name(path: tuple) -> str:
+    if not path:
+        return "the file"
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"`{text}`"
+
+
+def _article(type_name: str) -> str:
+    return {"object": "a mapping", "array": "a list", "string": "text", "number": "a number",
+            "integer": "a whole number"}.get(type_name, type_name)
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "a mapping", list: "a list", str: f"text `{value}`", bool: f"`{value}`".lower()}.get(
+        type(value), f"`{value}`")
+
+
+def _type_hint(wanted: str, path: tuple) -> str:
+    return {
+        "array": f"write a list, e.g. `{path[-1] if path else 'items'}: [a, b]`",
+        "object": "write a mapping of `key: value` lines, indented below",
+        "number": "write a plain number without units, e.g. 120 or 0.22",
+        "integer": "write a whole number, e.g. 2",
+        "string": "write text; quote it if it starts with a special character",
+    }.get(wanted.split(" or ")[0], "fix the value")
