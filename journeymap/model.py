@@ -207,6 +207,10 @@ class Journey:
 
     # -- lookups (first definition wins; duplicates are a rule's business) --
 
+    def incomplete(self, prefix: str) -> bool:
+        """Whether files under `prefix` could not be read, so references into them cannot be judged."""
+        return any(path.startswith(prefix) for path in self.unreadable)
+
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stage_files if s.id == stage_id), None)
 

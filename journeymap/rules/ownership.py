@@ -44,6 +44,8 @@ def unknown_owner(journey: Journey) -> Iterator[Gap]:
     Passes:
         owner: sales      # owners.yaml has `- id: sales`
     """
+    if journey.incomplete("owners."):
+        return
     known = {owner.id for owner in journey.owners}
     owned = [("touchpoint", t.id, t.owner, t.origin) for t in journey.touchpoints]
     owned += [("experiment", e.id, e.owner, e.origin) for e in journey.experiments]

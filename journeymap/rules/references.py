@@ -66,6 +66,8 @@ def unknown_reference(journey: Journey) -> Iterator[Gap]:
         next: [trial-signup]
     """
     touchpoints = {t.id for t in journey.touchpoints}
+    if journey.incomplete("stages/"):
+        touchpoints = _Everything()
     for t in journey.touchpoints:
         for index, next_id in enumerate(t.next):
             if next_id not in touchpoints:
@@ -78,10 +80,12 @@ def unknown_reference(journey: Journey) -> Iterator[Gap]:
                 yield _missing(item.origin.at("touchpoints", index), f"{kind} `{item.id}`", "touchpoint",
                                touchpoint_id, touchpoints)
     personas = {p.id for p in journey.personas}
-    if journey.persona and journey.persona not in personas:
+    if journey.persona and not journey.incomplete("personas.") and journey.persona not in personas:
         yield _missing(journey.origin.at("persona"), "journey.yaml", "persona", journey.persona, personas)
     phases = {p.id for p in journey.phases}
     evidence = {n.id for n in journey.evidence}
+    if journey.incomplete("evidence/"):
+        evidence = _Everything()
     for stage in journey.stage_files:
         if stage.phase and stage.phase not in phases:
             yield _missing(stage.origin.at("phase"), f"stage `{stage.id}`", "phase", stage.phase, phases)
@@ -89,6 +93,13 @@ def unknown_reference(journey: Journey) -> Iterator[Gap]:
             if note not in evidence:
                 yield _missing(stage.origin.at("evidence", index), f"stage `{stage.id}`", "evidence", note,
                                evidence)
+
+
+class _Everything(set):
+    """Stands in for ids that may live in a file that could not be read: nothing is unknown."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 def _missing(location: Location, who: str, kind: str, name: str, known: set[str]) -> Gap:

@@ -1,0 +1,33 @@
+# Two commands for a new user: `make site` builds the example site into output/,
+# `make test` runs the whole test suite. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: site test check graphviz chromium clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "journeymap needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+graphviz:
+	@sh scripts/require.sh dot graphviz graphviz Graphviz.Graphviz
+
+chromium:
+	@sh scripts/require.sh chromium chromium "--cask chromium" Hibbiki.Chromium
+
+site: $(STAMP) graphviz
+	$(BIN)/journeymap build journey --output output
+
+check: $(STAMP)
+	$(BIN)/journeymap check journey
+
+test: $(STAMP) graphviz chromium
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output $(VENV) build *.egg-info

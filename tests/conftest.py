@@ -1,0 +1,155 @@
+"""Shared fixtures: a small clean map written to disk, edited per test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "journey"
+# Reviews go stale with the calendar; fix "today" so tests mean the same every day.
+os.environ["JOURNEYMAP_TODAY"] = "2026-11-24"
+
+CLEAN_MAP = {
+    "journey.yaml": """\
+title: Tiny journey
+persona: pat
+review:
+  cadence_days: 90
+  last_reviewed: 2026-11-01
+phases:
+  - id: early
+    name: Early
+    goal: Get noticed
+stages: [spark, adopt]
+""",
+    "owners.yaml": """\
+owners:
+  - id: mkt
+    name: Marketing team
+    department: Marketing
+  - id: cs
+    name: Customer Success
+    department: Customer Success
+""",
+    "personas.yaml": """\
+personas:
+  - id: pat
+    name: Pat Doe
+    role: Head of Ops
+""",
+    "stages/spark.yaml": """\
+id: spark
+name: Spark
+phase: early
+job: Notice that the old way costs too much
+cycle_time_days: 10
+evidence: [talk]
+metrics:
+  volume:
+    name: Visitors
+    value: 1000
+    target: 1200
+  health:
+    name: Return rate
+    value: 0.3
+    unit: ratio
+touchpoints:
+  - id: ad
+    name: Sees an ad
+    owner: mkt
+    initiator: company
+    intent: high
+    response_sla_hours: 4
+    next: [welcome]
+    handoff: Marketing passes the lead to CS in the CRM
+""",
+    "stages/adopt.yaml": """\
+id: adopt
+name: Adopt
+job: Get the team using it
+cycle_time_days: 20
+metrics:
+  volume:
+    name: Accounts live
+    value: 100
+    target: 150
+  health:
+    name: Weekly active share
+    value: 0.5
+    unit: ratio
+touchpoints:
+  - id: welcome
+    name: Welcome call
+    owner: cs
+    initiator: company
+    intent: medium
+""",
+    "briefs/spark-brief.md": """\
+---
+title: Spark campaign
+stage: spark
+touchpoints: [ad]
+owner: mkt
+status: live
+---
+Reach people **early**.
+""",
+    "briefs/adopt-brief.md": """\
+---
+title: Adoption push
+stage: adopt
+status: draft
+---
+Help them adopt.
+""",
+    "evidence/talk.md": """\
+---
+title: Talk with a customer
+kind: interview
+date: 2026-10-01
+stages: [adopt]
+---
+Notes.
+""",
+    "experiments/faster-reply.yaml": """\
+id: faster-reply
+stage: spark
+touchpoints: [ad]
+owner: mkt
+hypothesis: Replying within an hour lifts conversion
+metric: health
+status: running
+""",
+}
+
+
+def write_map(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def clean_map(tmp_path: Path) -> Path:
+    return write_map(tmp_path / "map", CLEAN_MAP)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real command, in a real process, as CI runs it."""
+    return subprocess.run([sys.executable, "-m", "journeymap", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line where `needle` first appears: fixtures say where a gap is by its text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in fixture")

@@ -1,0 +1,149 @@
+"""The command as CI runs it: a real process, every format and exit code."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import jsonschema
+
+from journeymap.rules import RULES
+
+from .conftest import EXAMPLE, ROOT, run_cli, write_map
+
+FINDINGS_SHAPE = {  # FORMAT.md, "Machine-readable findings"
+    "type": "object", "required": ["findings", "summary"], "additionalProperties": False,
+    "properties": {
+        "findings": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["rule", "severity", "file", "line", "column", "message"],
+            "properties": {
+                "rule": {"enum": list(RULES)}, "severity": {"enum": ["error", "warning", "info"]},
+                "file": {"type": "string", "pattern": r"^[^/\\][^\\]*$"},
+                "line": {"type": ["integer", "null"], "minimum": 1},
+                "column": {"type": ["integer", "null"], "minimum": 1},
+                "message": {"type": "string", "minLength": 10}}}},
+        "summary": {"type": "object", "additionalProperties": False, "required": ["errors", "warnings", "info"],
+                    "properties": {k: {"type": "integer", "minimum": 0} for k in ("errors", "warnings", "info")}},
+    },
+}
+
+
+def broken(clean_map: Path) -> Path:
+    stage = clean_map / "stages/adopt.yaml"
+    stage.write_text(stage.read_text().replace("    owner: cs\n", ""))
+    return clean_map
+
+
+def test_example_map_checks_without_errors() -> None:
+    result = run_cli("check", str(EXAMPLE), "--format", "json")
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["summary"]["errors"] == 0
+    # the README explains each deliberate warning
+    assert sorted(f["rule"] for f in report["findings"] if f["severity"] == "warning") == [
+        "handoff-gap", "high-intent-no-sla"]
+
+
+def test_clean_map_passes_strict(clean_map: Path) -> None:
+    result = run_cli("check", str(clean_map), "--strict")
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 0 warnings, 2 info" in result.stdout
+
+
+def test_warnings_fail_only_under_strict(clean_map: Path) -> None:
+    (clean_map / "briefs/adopt-brief.md").unlink()
+    assert run_cli("check", str(clean_map)).returncode == 0
+    assert run_cli("check", str(clean_map), "--strict").returncode == 1
+
+
+def test_text_format_names_path_line_column_severity_and_rule(clean_map: Path) -> None:
+    result = run_cli("check", "map", cwd=broken(clean_map).parent)
+    assert result.returncode == 1
+    assert re.search(r"^  map/stages/adopt\.yaml:\d+:\d+: error \[unowned-touchpoint\] touchpoint `welcome` has no "
+                     r"owner: add `owner:`", result.stdout, re.M), result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("1 error, 1 warning, 2 info in ")
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
+
+
+def test_json_format_has_exactly_the_documented_shape(clean_map: Path) -> None:
+    result = run_cli("check", str(broken(clean_map)), "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, FINDINGS_SHAPE)
+    assert report["summary"] == {"errors": 1, "warnings": 1, "info": 2}  # cs owns nothing now
+    unowned = [f for f in report["findings"] if f["rule"] == "unowned-touchpoint"]
+    assert [(f["file"], f["severity"]) for f in unowned] == [("stages/adopt.yaml", "error")]
+
+
+def test_github_format_annotates_paths_from_the_repository_root(clean_map: Path) -> None:
+    repo = clean_map.parent
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = run_cli("check", "map", "--format", "github", cwd=broken(clean_map).parent)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(re.match(r"^::error file=map/stages/adopt\.yaml,line=\d+,col=\d+,title=unowned-touchpoint::"
+                        r"touchpoint `welcome` has no owner", line) for line in lines), lines
+    assert any(line.startswith("::notice file=map/stages/adopt.yaml") for line in lines)
+    # run from elsewhere, paths stay relative to the repository root
+    elsewhere = run_cli("check", str(clean_map), "--format", "github", cwd=ROOT)
+    assert "file=map/stages/adopt.yaml" in elsewhere.stdout
+
+
+def test_missing_folder_is_exit_2_with_one_line(tmp_path: Path) -> None:
+    result = run_cli("check", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "no such folder" in result.stderr
+
+
+def test_folder_without_journey_yaml_is_exit_2(tmp_path: Path) -> None:
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 2 and "no journey.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_option_is_exit_2(clean_map: Path) -> None:
+    assert run_cli("check", str(clean_map), "--format", "xml").returncode == 2
+
+
+def test_rules_lists_every_rule_with_its_severity() -> None:
+    result = run_cli("rules")
+    assert result.returncode == 0
+    for rule in RULES.values():
+        assert re.search(rf"^{re.escape(rule.id)}\s+{rule.severity.value}\s+\S", result.stdout, re.M), rule.id
+
+
+def test_rules_id_prints_the_rule_doc() -> None:
+    result = run_cli("rules", "handoff-gap")
+    assert result.returncode == 0 and "default severity: warning" in result.stdout
+    assert "Fails:" in result.stdout and "Passes:" in result.stdout
+    unknown = run_cli("rules", "handof-gap")
+    assert unknown.returncode == 2 and "did you mean `handoff-gap`?" in unknown.stderr
+
+
+def test_schema_command_prints_json_schema_and_committed_schemas_are_current(tmp_path: Path) -> None:
+    result = run_cli("schema", "stage")
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["touchpoints"]["items"]["properties"]["owner"]
+    run_cli("schema", "--write", str(tmp_path))
+    for written in tmp_path.glob("*.schema.json"):
+        assert written.read_text() == (ROOT / "schemas" / written.name).read_text(), (
+            f"schemas/{written.name} is stale: run `journeymap schema --write schemas`")
+
+
+def test_example_files_point_editors_at_the_schema() -> None:
+    for path in [EXAMPLE / "journey.yaml", *EXAMPLE.glob("stages/*.yaml")]:
+        first = path.read_text().splitlines()[0]
+        match = re.match(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match and (path.parent / match.group(1)).resolve().is_file(), path
+
+
+def test_default_source_is_journey_folder_then_the_bundled_example(tmp_path: Path) -> None:
+    write_map(tmp_path / "journey", {"journey.yaml": "title: x\n"})
+    assert "is missing `review`" in run_cli("check", cwd=tmp_path).stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("check", cwd=empty)
+    assert result.returncode == 0 and "bundled example map" in result.stderr

@@ -1,0 +1,179 @@
+"""Each rule: one map that triggers it at a known file and line, one near-miss that does not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from journeymap.check import check_map
+from journeymap.rules import RULES
+
+from .conftest import CLEAN_MAP, line_of, write_map
+
+
+@dataclass
+class Case:
+    rule: str
+    edits: dict[str, tuple[str, str] | str | None]  # file -> (old, new) | new text | None (delete)
+    file: str = ""
+    needle: str = ""  # text on the line the finding must point at
+    passing: dict[str, tuple[str, str] | str | None] = field(default_factory=dict)  # a near-miss
+
+
+def apply(edits: dict) -> dict[str, str]:
+    files = dict(CLEAN_MAP)
+    for name, edit in edits.items():
+        if edit is None:
+            files.pop(name)
+        elif isinstance(edit, tuple):
+            assert edit[0] in files[name], f"{edit[0]!r} not in {name}"
+            files[name] = files[name].replace(edit[0], edit[1], 1)
+        else:
+            files[name] = edit
+    return files
+
+
+SPARK = "stages/spark.yaml"
+ADOPT = "stages/adopt.yaml"
+
+CASES = [
+    Case("invalid-yaml", {ADOPT: ("name: Adopt\n", "name: Adopt\n  bad: [unclosed\n")}, ADOPT, "bad: [unclosed",
+         passing={ADOPT: ("name: Adopt\n", "name: Adopt\ndescription: \"[closed]\"\n")}),
+    Case("invalid-yaml", {"briefs/spark-brief.md": ("status: live\n---", "status: live\n")},
+         "briefs/spark-brief.md", "---"),
+    Case("duplicate-key", {SPARK: ("    owner: mkt\n", "    owner: mkt\n    channel: ad\n    owner: cs\n")},
+         SPARK, "owner: cs", passing={SPARK: ("    owner: mkt\n", "    owner: mkt\n    channel: ad\n")}),
+    Case("duplicate-key", {"evidence/talk.md": ("kind: interview\n", "kind: interview\nkind: crm\n")},
+         "evidence/talk.md", "kind: crm"),
+    Case("schema", {SPARK: ("    owner: mkt\n", "    ownr: mkt\n    owner: mkt\n")}, SPARK, "ownr: mkt",
+         passing={SPARK: ("    owner: mkt\n", "    owner: mkt\n    meta: {ownr: anything}\n")}),
+    Case("schema", {ADOPT: ("    intent: medium", "    intent: hi")}, ADOPT, "intent: hi",
+         passing={ADOPT: ("    intent: medium", "    intent: low")}),
+    Case("schema", {"journey.yaml": ("title: Tiny journey\n", "")}, "journey.yaml", "persona: pat"),
+    Case("schema", {SPARK: ("    value: 1000", "    value: lots")}, SPARK, "value: lots"),
+    Case("schema", {"journey.yaml": ("last_reviewed: 2026-11-01", "last_reviewed: Nov 1st")},
+         "journey.yaml", "last_reviewed"),
+    Case("invalid-id", {ADOPT: ("id: adopt", "id: Adopt_Stage")}, ADOPT, "id: Adopt_Stage"),
+    Case("invalid-id", {SPARK: ("  - id: ad\n", "  - id: Big Ad\n"), "briefs/spark-brief.md":
+                        ("touchpoints: [ad]", "touchpoints: [Big Ad]"),
+                        "experiments/faster-reply.yaml": ("touchpoints: [ad]", "touchpoints: [Big Ad]")},
+         SPARK, "id: Big Ad", passing={SPARK: ("  - id: ad\n", "  - id: ad-2\n"), "briefs/spark-brief.md":
+                                       ("touchpoints: [ad]", "touchpoints: [ad-2]"),
+                                       "experiments/faster-reply.yaml": ("touchpoints: [ad]", "touchpoints: [ad-2]")}),
+    Case("invalid-id", {"stages/spark-stage.yaml": CLEAN_MAP[SPARK], SPARK: None}, "stages/spark-stage.yaml",
+         "id: spark"),
+    # stages/ files are read in name order, so the repeat is reported in spark.yaml, after adopt.yaml
+    Case("duplicate-id", {ADOPT: ("  - id: welcome", "  - id: ad")}, SPARK, "- id: ad",
+         passing={ADOPT: ("  - id: welcome", "  - id: welcome-2")}),
+    Case("duplicate-id", {"owners.yaml": ("  - id: cs", "  - id: mkt  # again")}, "owners.yaml", "# again"),
+    Case("unowned-touchpoint", {ADOPT: ("    owner: cs\n", "")}, ADOPT, "- id: welcome"),
+    Case("unowned-touchpoint", {ADOPT: ("    owner: cs\n", "    owner:\n")}, ADOPT, "owner:"),
+    Case("unknown-owner", {ADOPT: ("    owner: cs\n", "    owner: css\n")}, ADOPT, "owner: css",
+         passing={ADOPT: ("    owner: cs\n", "    owner: mkt\n")}),
+    Case("unknown-owner", {"briefs/spark-brief.md": ("owner: mkt", "owner: marketing")},
+         "briefs/spark-brief.md", "owner: marketing"),
+    Case("unknown-stage", {"briefs/adopt-brief.md": ("stage: adopt", "stage: adoptt")}, "briefs/adopt-brief.md",
+         "stage: adoptt"),
+    Case("unknown-stage", {"journey.yaml": ("stages: [spark, adopt]", "stages: [spark, adopt, renew]")},
+         "journey.yaml", "stages: [spark"),
+    Case("unknown-stage", {"experiments/faster-reply.yaml": ("stage: spark", "stage: sparks")},
+         "experiments/faster-reply.yaml", "stage: sparks"),
+    Case("unknown-reference", {SPARK: ("next: [welcome]", "next: [welcom]")}, SPARK, "next: [welcom]"),
+    Case("unknown-reference", {"journey.yaml": ("persona: pat", "persona: patt")}, "journey.yaml", "persona: patt"),
+    Case("unknown-reference", {SPARK: ("phase: early", "phase: late")}, SPARK, "phase: late"),
+    Case("unknown-reference", {SPARK: ("evidence: [talk]", "evidence: [talks]")}, SPARK, "evidence: [talks]"),
+    Case("unknown-reference", {"briefs/spark-brief.md": ("touchpoints: [ad]", "touchpoints: [add]")},
+         "briefs/spark-brief.md", "touchpoints: [add]"),
+    Case("missing-metric", {ADOPT: ("  health:\n    name: Weekly active share\n    value: 0.5\n    unit: ratio\n",
+                                    "")}, ADOPT, "metrics:"),
+    Case("missing-job", {ADOPT: ("job: Get the team using it\n", "")}, ADOPT, "id: adopt",
+         passing={ADOPT: ("job: Get the team using it\n", "job: Use it\n")}),
+    Case("empty-stage", {ADOPT: (CLEAN_MAP[ADOPT][CLEAN_MAP[ADOPT].index("touchpoints:"):],
+                                 "touchpoints: []\n"),
+                         SPARK: ("    next: [welcome]\n    handoff: Marketing passes the lead to CS in the CRM\n",
+                                 ""),
+                         "owners.yaml": ("  - id: cs\n    name: Customer Success\n    department: Customer Success\n",
+                                         "")}, ADOPT, "touchpoints: []"),
+    Case("orphan-stage", {"journey.yaml": ("stages: [spark, adopt]", "stages: [spark]")}, ADOPT, "id: adopt",
+         passing={"journey.yaml": ("stages: [spark, adopt]", "stages: [adopt, spark]")}),
+    Case("unbriefed-stage", {"briefs/adopt-brief.md": None}, ADOPT, "id: adopt",
+         passing={"briefs/adopt-brief.md": ("stage: adopt", "stage: adopt\nowner: cs")}),
+    Case("high-intent-no-sla", {SPARK: ("    response_sla_hours: 4\n", "")}, SPARK, "intent: high",
+         passing={SPARK: ("    response_sla_hours: 4\n    next", "    response_sla_hours: 0.5\n    next")}),
+    Case("handoff-gap", {SPARK: ("    handoff: Marketing passes the lead to CS in the CRM\n", "")}, SPARK,
+         "next: [welcome]"),
+    Case("no-evidence", {"evidence/talk.md": ("stages: [adopt]\n", "")}, ADOPT, "id: adopt",
+         passing={"evidence/talk.md": ("stages: [adopt]\n", "stages: [adopt, spark]\n")}),
+    Case("stale-review", {"journey.yaml": ("last_reviewed: 2026-11-01", "last_reviewed: 2026-01-15")},
+         "journey.yaml", "last_reviewed", passing={"journey.yaml": ("last_reviewed: 2026-11-01",
+                                                                    "last_reviewed: 2026-08-26")}),
+    Case("idle-owner", {"owners.yaml": ("    department: Customer Success\n",
+                                        "    department: Customer Success\n  - id: partners\n    name: Partners\n"
+                                        "    department: Sales\n")}, "owners.yaml", "- id: partners"),
+    Case("weakest-link", {}, ADOPT, "value: 100"),
+]
+
+
+def findings_for(tmp_path: Path, edits: dict) -> tuple[list, dict[str, str]]:
+    files = apply(edits)
+    return check_map(write_map(tmp_path / "map", files)).findings, files
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)
+def test_rule_reports_the_gap_at_its_file_and_line(tmp_path: Path, case: Case) -> None:
+    findings, files = findings_for(tmp_path, case.edits)
+    expected_line = line_of(files[case.file], case.needle)
+    hits = [f for f in findings if f.rule == case.rule]
+    assert any(f.location.file == case.file and f.location.line == expected_line for f in hits), (
+        f"expected {case.rule} at {case.file}:{expected_line}, got {[(f.rule, str(f.location)) for f in findings]}")
+    assert all(f.message for f in hits)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.passing], ids=lambda c: c.rule)
+def test_rule_stays_quiet_on_the_near_miss(tmp_path: Path, case: Case) -> None:
+    findings, _ = findings_for(tmp_path, case.passing)
+    assert [f for f in findings if f.rule == case.rule] == []
+
+
+def test_every_rule_has_a_case() -> None:
+    assert {c.rule for c in CASES} == set(RULES)
+
+
+def test_clean_map_has_no_errors_or_warnings(clean_map: Path) -> None:
+    findings = check_map(clean_map).findings
+    assert [(f.rule, f.severity.value) for f in findings] == [("weakest-link", "info")] * 2
+
+
+def test_checks_override_changes_severity_and_off_disables(tmp_path: Path) -> None:
+    edits = {SPARK: ("    response_sla_hours: 4\n", ""),
+             "journey.yaml": ("stages: [spark, adopt]", "stages: [spark, adopt]\nchecks:\n"
+                                                         "  high-intent-no-sla: error\n  weakest-link: off\n")}
+    findings, _ = findings_for(tmp_path, edits)
+    assert {(f.rule, f.severity.value) for f in findings} == {("high-intent-no-sla", "error")}
+
+
+def test_unknown_key_message_suggests_the_closest_key(tmp_path: Path) -> None:
+    findings, _ = findings_for(tmp_path, {SPARK: ("    owner: mkt\n", "    ownr: mkt\n")})
+    schema = [f for f in findings if f.rule == "schema"]
+    assert len(schema) == 1 and "did you mean `owner`?" in schema[0].message
+    assert sorted(f.rule for f in findings if f.severity.value == "error") == ["schema", "unowned-touchpoint"]
+
+
+def test_unparseable_file_is_one_finding_and_the_rest_is_still_checked(tmp_path: Path) -> None:
+    findings, _ = findings_for(tmp_path, {ADOPT: "id: adopt\nname: [broken\n",
+                                          SPARK: ("    owner: mkt\n", "")})
+    assert {f.rule for f in findings if f.severity.value == "error"} == {"invalid-yaml", "unowned-touchpoint"}
+    assert not [f for f in findings if f.rule == "unknown-stage"]
+
+
+def test_relative_weakest_link_needs_every_target(tmp_path: Path) -> None:
+    plain, _ = findings_for(tmp_path, {ADOPT: ("    target: 150\n", "")})
+    message = next(f.message for f in plain if f.rule == "weakest-link" and "weakest" in f.message)
+    assert "converts 10%" in message and "lowest conversion" in message
+
+
+def test_every_rule_doc_has_why_and_examples() -> None:
+    for rule in RULES.values():
+        assert rule.summary and "Why:" in rule.doc and "Fails:" in rule.doc and "Passes:" in rule.doc, rule.id
