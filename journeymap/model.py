@@ -212,7 +212,9 @@ class Journey:
         return any(path.startswith(prefix) for path in self.unreadable)
 
     def stage(self, stage_id: str) -> Stage | None:
-        return next((s for s in self.stage_files if s.id == stage_id), None)
+        """By id; failing that by file name, so a file whose id is mistyped still takes its place."""
+        return next((s for s in self.stage_files if s.id == stage_id), None) or next(
+            (s for s in self.stage_files if s.origin.document.stem == stage_id), None)
 
     def owner(self, owner_id: str | None) -> Owner | None:
         return next((o for o in self.owners if o.id == owner_id), None)
@@ -342,7 +344,7 @@ def build_journey(folder: Folder, shared_owners: list[Document] = ()) -> Journey
         phases=[Phase(_text(p, "id"), _text(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))
                 for i, p in _items(data, "phases")],
         stage_order=stage_order,
-        stage_files=[_stage(d) for d in folder.of_kind("stage")],
+        stage_files=[_stage(d) for d in _in_journey_order(folder.of_kind("stage"), stage_order)],
         owners=[_owner(d, i, o) for d in [*shared_owners, *folder.of_kind("owners")]
                 for i, o in _items(d.data, "owners")],
         personas=[_persona(d, i, p) for d in folder.of_kind("personas") for i, p in _items(d.data, "personas")],
@@ -354,6 +356,20 @@ def build_journey(folder: Folder, shared_owners: list[Document] = ()) -> Journey
         problems=list(folder.problems),
         unreadable=set(folder.unreadable),
     )
+
+
+def _in_journey_order(documents: list[Document], stage_order: list[tuple[str, Location]]) -> list[Document]:
+    """Stage files in the order journey.yaml lists them (by id or file name), unlisted ones last."""
+    order = [stage_id for stage_id, _ in stage_order]
+
+    def rank(document: Document) -> tuple[int, str]:
+        data = document.data if isinstance(document.data, dict) else {}
+        for key in (_text(data, "id"), document.stem):
+            if key in order:
+                return order.index(key), document.file
+        return len(order), document.file
+
+    return sorted(documents, key=rank)
 
 
 def _owner(document: Document, index: int, data: dict) -> Owner:

@@ -62,10 +62,12 @@ CASES = [
          SPARK, "id: Big Ad", passing={SPARK: ("  - id: ad\n", "  - id: ad-2\n"), "briefs/spark-brief.md":
                                        ("touchpoints: [ad]", "touchpoints: [ad-2]"),
                                        "experiments/faster-reply.yaml": ("touchpoints: [ad]", "touchpoints: [ad-2]")}),
+    Case("invalid-id", {"briefs/Spark Brief.md": CLEAN_MAP["briefs/spark-brief.md"], "briefs/spark-brief.md": None},
+         "briefs/Spark Brief.md", "---"),
     Case("invalid-id", {"stages/spark-stage.yaml": CLEAN_MAP[SPARK], SPARK: None}, "stages/spark-stage.yaml",
          "id: spark"),
-    # stages/ files are read in name order, so the repeat is reported in spark.yaml, after adopt.yaml
-    Case("duplicate-id", {ADOPT: ("  - id: welcome", "  - id: ad")}, SPARK, "- id: ad",
+    # the repeat is the one later in the journey's order: adopt comes after spark
+    Case("duplicate-id", {ADOPT: ("  - id: welcome", "  - id: ad")}, ADOPT, "- id: ad",
          passing={ADOPT: ("  - id: welcome", "  - id: welcome-2")}),
     Case("duplicate-id", {"owners.yaml": ("  - id: cs", "  - id: mkt  # again")}, "owners.yaml", "# again"),
     Case("unowned-touchpoint", {ADOPT: ("    owner: cs\n", "")}, ADOPT, "- id: welcome"),

@@ -122,6 +122,6 @@ def orphan_stage(journey: Journey) -> Iterator[Gap]:
     """
     listed = {stage_id for stage_id, _ in journey.stage_order}
     for stage in journey.stage_files:
-        if stage.id and stage.id not in listed:
+        if stage.id and stage.id not in listed and stage.origin.document.stem not in listed:
             yield Gap(stage.origin.at("id"), f"stage `{stage.id}` is not in journey.yaml's `stages:` list: add "
                                              "it where it belongs in the order, or delete the file")

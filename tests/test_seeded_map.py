@@ -1,0 +1,43 @@
+"""Acceptance: a map written from FORMAT.md with gaps of every rule seeded on purpose.
+
+Each seeded line says what it expects (`# expect: rule-id`); every expectation
+must be reported at its file and line, with no more than a couple of extras.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from journeymap.check import check_map
+from journeymap.rules import RULES
+
+SEEDED = Path(__file__).parent / "fixtures" / "seeded"
+
+
+def expected_findings() -> set[tuple[str, str, int]]:
+    expected = set()
+    for path in SEEDED.rglob("*"):
+        if path.suffix not in (".yaml", ".md") or path.name == "README.md":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            match = re.search(r"# expect: (.+)$", line)
+            if match:
+                for rule in match.group(1).split(","):
+                    expected.add((rule.strip(), path.relative_to(SEEDED).as_posix(), number))
+    return expected
+
+
+def test_seeded_map_covers_every_rule_with_twenty_plus_gaps() -> None:
+    expected = expected_findings()
+    assert len(expected) >= 20
+    assert {rule for rule, _, _ in expected} == set(RULES)
+
+
+def test_every_seeded_gap_is_reported_at_its_line_and_little_else() -> None:
+    findings = check_map(SEEDED).findings
+    reported = {(f.rule, f.location.file, f.location.line) for f in findings}
+    missing = expected_findings() - reported
+    assert not missing, f"not reported: {sorted(missing)}"
+    extra = reported - expected_findings()
+    assert len(extra) <= 2, f"unexpected findings: {sorted(extra)}"
