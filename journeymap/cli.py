@@ -65,6 +65,55 @@ def check(source: str | None, output_format: str, strict: bool) -> None:
     sys.exit(EXIT_FAILED if fails(findings, strict) else EXIT_OK)
 
 
+@main.command()
+@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.option("--output", "-o", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="folder for the site; replaced whole on success, untouched on failure")
+@click.option("--keep-going", is_flag=True, help="render even when the map has errors (still exits 1)")
+@click.option("--strict", is_flag=True, help="treat warnings as failures too")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False),
+              help="your own templates folder (default: templates/ inside or beside the map)")
+def build(source: str | None, output: str, keep_going: bool, strict: bool, templates: str | None) -> None:
+    """Check the map in SOURCE and render it as a static site into OUTPUT."""
+    import time
+
+    from .findings import fails, summarize
+    from .report import as_text, wants_colour
+
+    started = time.perf_counter()
+    checked = _run_check(source)
+    failing = fails(checked.findings, strict)
+    colour = wants_colour(sys.stderr.isatty())
+    click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)
+    if failing and not keep_going:
+        counts = summarize(checked.findings)
+        click.echo(f"journeymap: not building: the map has {counts['errors']} errors"
+                   f"{' and ' + str(counts['warnings']) + ' warnings (--strict)' if strict else ''}; "
+                   "fix them, or use --keep-going to render the site with its gaps page", err=True)
+        sys.exit(EXIT_FAILED)
+    built = _build_site(checked, Path(output), Path(templates) if templates else None)
+    click.echo(f"built {built.pages} pages into {output}/ in {time.perf_counter() - started:.2f} s", err=True)
+    sys.exit(EXIT_FAILED if failing else EXIT_OK)
+
+
+def _build_site(checked, output: Path, templates: Path | None):
+    import graphviz
+
+    from .site import TemplateProblem, build_site
+    from .site.writer import UnsafeOutput
+
+    try:
+        return build_site(checked, output, templates)
+    except graphviz.ExecutableNotFound:
+        click.echo("journeymap: Graphviz's `dot` is not installed; install it with `sudo apt-get install "
+                   "graphviz`, `brew install graphviz` or `winget install Graphviz.Graphviz`", err=True)
+    except (UnsafeOutput, TemplateProblem) as error:
+        click.echo(f"journeymap: {error}", err=True)
+    except graphviz.CalledProcessError as error:
+        click.echo(f"journeymap: Graphviz failed to draw a diagram: {error.stderr or error}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
 @main.command(name="rules")
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:

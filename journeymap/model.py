@@ -28,6 +28,18 @@ class Origin:
     def at(self, *keys: Any) -> Location:
         return self.document.at(*self.path, *keys)
 
+    def span(self) -> tuple[int, int]:
+        """The first and last line this item's values occupy (the whole file for a file-level item)."""
+        if not self.path:
+            return 1, 10**9
+        size = len(self.path)
+        lines = [line for path, (line, _) in self.document.positions.items() if path[:size] == self.path]
+        return (min(lines), max(lines)) if lines else (1, 10**9)
+
+    def holds(self, location: Location) -> bool:
+        first, last = self.span()
+        return location.file == self.file and location.line is not None and first <= location.line <= last
+
 
 @dataclass(frozen=True)
 class Owner:

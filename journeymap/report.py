@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .findings import Finding, Severity, summarize
+from .repository import path_in_repository
 
 _COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -44,7 +45,7 @@ def as_json(findings: list[Finding]) -> str:
 
 def as_github(findings: list[Finding], root: Path) -> str:
     """GitHub Actions workflow commands; paths relative to the repository root."""
-    base = _repository_path(root)
+    base = path_in_repository(root)
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for finding in findings:
@@ -73,18 +74,6 @@ def _display_path(root: Path, file: str) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _repository_path(root: Path) -> Path:
-    """The map folder relative to the enclosing git repository (or the working directory)."""
-    root = root.resolve()
-    for candidate in (root, *root.parents):
-        if (candidate / ".git").exists():
-            return root.relative_to(candidate)
-    try:
-        return root.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return root
 
 
 def _escape_data(text: str) -> str:

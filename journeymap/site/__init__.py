@@ -1,0 +1,95 @@
+"""Render a checked journey as a static site: pages, diagrams, search index, map.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import markdown as markdown_lib
+from markupsafe import Markup
+
+from ..check import Checked
+from ..resources import templates_dir
+from . import links
+from .export import export
+from .pages import Page, Site, pages
+from .search import search_index
+from .writer import check_output, staged, write_text
+
+
+class TemplateProblem(Exception):
+    """A template could not be rendered: names the template and line."""
+
+
+@dataclass(frozen=True)
+class Built:
+    output: Path
+    pages: int
+
+
+def template_folders(source: Path, override: Path | None = None) -> list[Path]:
+    """The user's templates first (given, inside the map, or beside it), then the bundled ones."""
+    bundled = templates_dir().resolve()
+    candidates = [override] if override else [source / "templates", source.parent / "templates"]
+    user = [c.resolve() for c in candidates if c is not None and c.is_dir() and c.resolve() != bundled]
+    return [*user[:1], bundled]
+
+
+def environment(folders: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["markdown"] = render_markdown
+    env.globals["links"] = links
+    return env
+
+
+def render_markdown(text: str) -> Markup:
+    """Briefs and notes are trusted repository content, rendered like MkDocs renders docs."""
+    return Markup(markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html"))
+
+
+def build_site(checked: Checked, output: Path, templates: Path | None = None) -> Built:
+    journey, findings = checked.journey, checked.findings
+    check_output(output, checked.root)
+    folders = template_folders(checked.root, templates)
+    env = environment(folders)
+    site = Site(journey, findings, checked.root)
+    all_pages = list(pages(journey, site))
+    nav = _nav(journey)
+    with staged(output) as folder:
+        for page in all_pages:
+            write_text(folder, page.path, _render(env, page, site, nav))
+        _copy_assets(folders, folder / "assets")
+        write_text(folder, "assets/search-index.js", search_index(journey))
+        write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")
+    return Built(output, len(all_pages))
+
+
+def _render(env: jinja2.Environment, page: Page, site: Site, nav: list[tuple[str, str]]) -> str:
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page, root=page.root, site=site, journey=site.journey,
+                               findings=site.findings, nav=nav, **page.context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}") from error
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(f"{page.template}: {error} (while rendering {page.path})") from error
+
+
+def _nav(journey) -> list[tuple[str, str]]:
+    return [("Map", links.INDEX), ("Stages", links.STAGES), ("Hand-offs", links.HANDOFFS),
+            ("Teams", links.OWNERS), ("Briefs", links.BRIEFS), ("Experiments", links.EXPERIMENTS),
+            ("Evidence", links.EVIDENCE), ("Gaps", links.GAPS)]
+
+
+def _copy_assets(folders: list[Path], target: Path) -> None:
+    """Bundled assets first, then the user's on top: an asset is overridden by name."""
+    for folder in reversed(folders):
+        assets = folder / "assets"
+        if assets.is_dir():
+            shutil.copytree(assets, target, dirs_exist_ok=True)

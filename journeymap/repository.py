@@ -1,0 +1,17 @@
+"""Where a map folder sits in its git repository: for annotations and "edit on GitHub" links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def path_in_repository(root: Path) -> Path:
+    """The map folder relative to the enclosing git repository (or the working directory)."""
+    root = root.resolve()
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").exists():
+            return root.relative_to(candidate)
+    try:
+        return root.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return Path(root.name)

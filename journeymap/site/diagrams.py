@@ -1,0 +1,200 @@
+"""Graphviz diagrams of the journey, drawn by the real `dot` binary as SVG.
+
+Every label a user wrote goes through `graphviz.escape` (so `\\n` or `\\l` in a
+name stays text) and dot escapes it again for SVG, so any text renders as text.
+Links are relative to the page the SVG is inlined into (`root` is "" or "../").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import graphviz
+
+from ..model import Journey, Stage, Touchpoint
+from . import links
+
+#: light fills, each readable with black text; owners also carry their name, so colour is never the only signal
+PALETTE = ["#cfe2ff", "#d1e7dd", "#fff3cd", "#f8d7da", "#e2d9f3", "#d2f4ea", "#ffe5d0", "#e9ecef",
+           "#f7d6e6", "#dbe4c6"]
+WEAK = "#b02a37"
+
+
+@dataclass(frozen=True)
+class Diagram:
+    name: str  # file stem under diagrams/
+    title: str
+    description: str  # the text alternative
+    svg: str  # inline-ready markup
+
+
+def owner_colours(journey: Journey) -> dict[str, str]:
+    return {owner.id: PALETTE[index % len(PALETTE)] for index, owner in enumerate(journey.owners)}
+
+
+def _t(text: str) -> str:
+    return graphviz.escape(text)
+
+
+def _label(*lines: str) -> str:
+    return "\\n".join(_t(line) for line in lines if line)
+
+
+def _render(graph: graphviz.Digraph, name: str, title: str, description: str) -> Diagram:
+    svg = graph.pipe(format="svg", encoding="utf-8")
+    return Diagram(name, title, description, _inline(svg, name, title, description))
+
+
+def _inline(svg: str, name: str, title: str, description: str) -> str:
+    """Strip the XML prologue and give the SVG an accessible name and description."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    from html import escape
+
+    head = (f'<svg role="img" aria-labelledby="{name}-title {name}-desc" class="diagram-svg" '
+            f'id="{name}-svg"')
+    svg = svg.replace("<svg", head, 1)
+    head_end = svg.index(">") + 1
+    return (svg[:head_end] + f'<title id="{name}-title">{escape(title)}</title>'
+            f'<desc id="{name}-desc">{escape(description)}</desc>' + svg[head_end:])
+
+
+def _graph(name: str) -> graphviz.Digraph:
+    graph = graphviz.Digraph(name=name)
+    graph.attr(rankdir="LR", bgcolor="transparent", fontname="Helvetica", nodesep="0.3", ranksep="0.5")
+    graph.attr("node", fontname="Helvetica", fontsize="11", shape="box", style="rounded,filled",
+               fillcolor="white", target="_top")
+    graph.attr("edge", fontname="Helvetica", fontsize="10")
+    return graph
+
+
+def stage_flow(journey: Journey, root: str) -> Diagram:
+    """Stages left to right, grouped by phase, conversion on every edge, the weakest link and slowest stage marked."""
+    graph = _graph("stage-flow")
+    weakest = journey.weakest_link()
+    slowest = journey.slowest_stage()
+    by_phase: dict[str, list[Stage]] = {}
+    for stage in journey.stages:
+        by_phase.setdefault(stage.phase if journey.phase_of(stage) else "", []).append(stage)
+    for phase_id, stages in by_phase.items():
+        phase = next((p for p in journey.phases if p.id == phase_id), None)
+        target = graph
+        sub = graphviz.Digraph(name=f"cluster_{phase_id}") if phase else None
+        if sub is not None and phase is not None:
+            sub.attr(label=_t(phase.name), style="rounded,dashed", color="#6c757d", fontname="Helvetica")
+            target = sub
+        for stage in stages:
+            volume = stage.volume
+            lines = [stage.name]
+            if volume is not None and volume.value is not None:
+                lines.append(f"{volume.format(volume.value)} {volume.name}")
+            if slowest is not None and stage.id == slowest.id:
+                lines.append(f"SLOWEST: {slowest.cycle_time_days:g} days")
+            attrs = {"peripheries": "2", "color": WEAK, "penwidth": "2"} if slowest and stage.id == slowest.id else {}
+            target.node(f"s_{stage.id}", label=_label(*lines), URL=_t(root + links.stage(stage.id)),
+                        tooltip=_t(f"{stage.name}: {stage.job}"), **attrs)
+        if sub is not None:
+            graph.subgraph(sub)
+    for transition in journey.transitions():
+        is_weak = weakest is not None and transition.source.id == weakest.source.id
+        label = "?" if transition.conversion is None else f"{transition.conversion:.0%}"
+        attrs = {"color": WEAK, "fontcolor": WEAK, "penwidth": "3", "style": "bold"} if is_weak else {}
+        if is_weak:
+            label += "\\nWEAKEST LINK"
+        graph.edge(f"s_{transition.source.id}", f"s_{transition.target.id}", label=label,
+                   tooltip=_t(f"{transition.source.name} → {transition.target.name}: {label}"), **attrs)
+    return _render(graph, "stage-flow", f"Stage flow of {journey.title or 'the journey'}", _flow_text(journey))
+
+
+def _flow_text(journey: Journey) -> str:
+    parts = [f"{t.source.name} to {t.target.name}: "
+             f"{'unknown' if t.conversion is None else f'{t.conversion:.0%}'} conversion"
+             for t in journey.transitions()]
+    weakest, slowest = journey.weakest_link(), journey.slowest_stage()
+    if weakest is not None:
+        parts.append(f"weakest link: {weakest.source.name} to {weakest.target.name}")
+    if slowest is not None:
+        parts.append(f"slowest stage: {slowest.name}")
+    return "; ".join(parts) or "No stages yet."
+
+
+def is_handoff_gap(journey: Journey, source: Touchpoint, target: Touchpoint) -> bool:
+    return bool(source.owner and target.owner and source.owner != target.owner and not source.handoff)
+
+
+def _touchpoint_node(graph: graphviz.Digraph, journey: Journey, touchpoint: Touchpoint, colours: dict[str, str],
+                     url: str) -> None:
+    owner = journey.owner(touchpoint.owner)
+    owner_name = owner.name if owner else (touchpoint.owner or "NO OWNER")
+    attrs = {"fillcolor": colours.get(touchpoint.owner or "", "white")}
+    if not touchpoint.owner:
+        attrs.update(color=WEAK, style="rounded,filled,dashed", penwidth="2")
+    graph.node(f"t_{touchpoint.id}", label=_label(touchpoint.name, f"({owner_name})"), URL=_t(url),
+               tooltip=_t(f"{touchpoint.name} — {owner_name}"), **attrs)
+
+
+def _handoff_edge(graph: graphviz.Digraph, journey: Journey, source: Touchpoint, target: Touchpoint) -> None:
+    if is_handoff_gap(journey, source, target):
+        graph.edge(f"t_{source.id}", f"t_{target.id}", style="dashed", color=WEAK, fontcolor=WEAK, penwidth="2",
+                   label="no hand-off", tooltip=_t(f"hand-off gap: {source.name} → {target.name}"))
+    elif source.owner != target.owner:
+        graph.edge(f"t_{source.id}", f"t_{target.id}", label="hand-off", tooltip=_t(source.handoff))
+    else:
+        graph.edge(f"t_{source.id}", f"t_{target.id}")
+
+
+def handoffs(journey: Journey, root: str) -> Diagram:
+    """Every touchpoint, clustered by stage and coloured by owner; `next` edges, gaps dashed red."""
+    graph = _graph("handoffs")
+    graph.attr(compound="true", newrank="true")
+    colours = owner_colours(journey)
+    for stage in journey.stages:
+        sub = graphviz.Digraph(name=f"cluster_{stage.id}")
+        sub.attr(label=_t(stage.name), style="rounded", color="#adb5bd", fontname="Helvetica",
+                 URL=_t(root + links.stage(stage.id)))
+        for touchpoint in stage.touchpoints:
+            _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
+        if not stage.touchpoints:
+            sub.node(f"empty_{stage.id}", label="(no touchpoints)", style="dashed", fillcolor="white")
+        graph.subgraph(sub)
+    drawn = {t.id for s in journey.stages for t in s.touchpoints}
+    gaps = 0
+    for stage in journey.stages:
+        for touchpoint in stage.touchpoints:
+            for next_id in touchpoint.next:
+                target = journey.touchpoint(next_id)
+                if target is not None and target.id in drawn:
+                    gaps += is_handoff_gap(journey, touchpoint, target)
+                    _handoff_edge(graph, journey, touchpoint, target)
+    description = (f"{len(drawn)} touchpoints in {len(journey.stages)} stages, coloured and labelled by owning "
+                   f"team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed red edges.")
+    return _render(graph, "handoffs", "Touchpoint hand-offs", description)
+
+
+def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
+    """One stage's touchpoints with the hand-offs into and out of it."""
+    graph = _graph(f"stage-{stage.id}")
+    colours = owner_colours(journey)
+    inside = {t.id for t in stage.touchpoints}
+    sub = graphviz.Digraph(name=f"cluster_{stage.id}")
+    sub.attr(label=_t(stage.name), style="rounded", color="#adb5bd", fontname="Helvetica")
+    for touchpoint in stage.touchpoints:
+        _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
+    graph.subgraph(sub)
+    outside: set[str] = set()
+    pairs = [(t, journey.touchpoint(n)) for t in journey.touchpoints for n in t.next]
+    for source, target in pairs:
+        if target is None or (source.id not in inside and target.id not in inside):
+            continue
+        for other in (source, target):
+            if other.id not in inside and other.id not in outside:
+                outside.add(other.id)
+                other_stage = journey.stage(other.stage)
+                _touchpoint_node(graph, journey, other, colours, root + links.touchpoint(other))
+                graph.node(f"t_{other.id}", xlabel=_t(other_stage.name if other_stage else other.stage))
+        _handoff_edge(graph, journey, source, target)
+    description = (f"{len(stage.touchpoints)} touchpoints of {stage.name}"
+                   + (f", with {len(outside)} touchpoints of other stages they hand on to or from" if outside
+                      else "") + ".")
+    return _render(graph, f"stage-{stage.id}", f"Touchpoints of {stage.name}", description)

@@ -1,0 +1,220 @@
+"""The site's pages: which pages exist, and the context each template is given.
+
+Templates get plain model objects plus `site`, a small helper with the
+questions templates ask (which findings sit in this item? where do I edit it?).
+docs/templates.md documents the context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..findings import Finding
+from ..model import Journey, Metric, Origin, Stage, Touchpoint, Transition
+from ..repository import path_in_repository
+from . import diagrams, links
+
+EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
+EXPERIMENT_STATUSES = ["proposed", "running", "won", "lost", "inconclusive"]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    source: Origin | None = None  # the file it came from, for "edit on GitHub"
+
+    @property
+    def root(self) -> str:
+        return links.root_of(self.path)
+
+
+@dataclass
+class Column:
+    """One stage as the map page shows it."""
+
+    stage: Stage
+    transition: Transition | None  # into this stage
+    is_weakest: bool
+    is_slowest: bool
+    findings: list[Finding]
+
+
+class Site:
+    """What every template can ask about the journey and its findings."""
+
+    def __init__(self, journey: Journey, findings: list[Finding], root: Path) -> None:
+        self.journey = journey
+        self.findings = findings
+        self.colours = diagrams.owner_colours(journey)
+        self.repo_path = path_in_repository(root).as_posix().strip(".").strip("/")
+        self.emotions = EMOTIONS
+
+    # -- findings next to the things they are about --
+
+    def findings_in(self, origin: Origin) -> list[Finding]:
+        return [f for f in self.findings if origin.holds(f.location)]
+
+    def findings_in_file(self, file: str) -> list[Finding]:
+        return [f for f in self.findings if f.location.file == file]
+
+    def owner_findings(self, owner_id: str) -> list[Finding]:
+        owned: list[Origin] = [t.origin for t in self.journey.touchpoints if t.owner == owner_id]
+        owned += [o.origin for o in self.journey.owners if o.id == owner_id]
+        seen: list[Finding] = []
+        for origin in owned:
+            seen += [f for f in self.findings_in(origin) if f not in seen]
+        return seen
+
+    # -- links back to the YAML --
+
+    def source_path(self, file: str) -> str:
+        return f"{self.repo_path}/{file}" if self.repo_path else file
+
+    def edit_url(self, file: str) -> str | None:
+        repo = self.journey.repo_url
+        return f"{repo}/edit/{self.journey.edit_branch}/{self.source_path(file)}" if repo else None
+
+    def line_url(self, file: str, line: int | None) -> str | None:
+        repo = self.journey.repo_url
+        if not repo:
+            return None
+        anchor = f"#L{line}" if line else ""
+        return f"{repo}/blob/{self.journey.edit_branch}/{self.source_path(file)}{anchor}"
+
+    # -- small facts templates need --
+
+    def owner_name(self, owner_id: str | None) -> str:
+        owner = self.journey.owner(owner_id)
+        return owner.name if owner else (owner_id or "")
+
+    def stage_name(self, stage_id: str) -> str:
+        stage = self.journey.stage(stage_id)
+        return stage.name if stage else stage_id
+
+    def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
+        return self.journey.touchpoint(touchpoint_id)
+
+    def needs_sla(self, touchpoint: Touchpoint) -> bool:
+        return touchpoint.intent == "high" and touchpoint.response_sla_hours is None
+
+    def handoff_gaps(self, touchpoint: Touchpoint) -> list[Touchpoint]:
+        targets = [self.journey.touchpoint(n) for n in touchpoint.next]
+        return [t for t in targets if t is not None and diagrams.is_handoff_gap(self.journey, touchpoint, t)]
+
+    def sparkline(self, metric: Metric) -> str:
+        """Polyline points in a 100×24 box, oldest period on the left, current value last."""
+        values = [v for _, v in metric.history]
+        if metric.value is not None and (not values or values[-1] != metric.value):
+            values.append(metric.value)
+        if len(values) < 2:
+            return ""
+        low, high = min(values), max(values)
+        spread = (high - low) or 1
+        step = 100 / (len(values) - 1)
+        return " ".join(f"{i * step:.1f},{22 - (v - low) / spread * 20:.1f}" for i, v in enumerate(values))
+
+    def emotion_points(self, stages: list[Stage]) -> str:
+        """Points across columns 100 wide each, in a box 40 high (+2 at the top, -2 at the bottom)."""
+        return " ".join(f"{i * 100 + 50},{20 - s.emotion * 8}" for i, s in enumerate(stages)
+                        if s.emotion is not None)
+
+    def percent(self, value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+
+def columns(journey: Journey, site: Site, with_orphans: bool = False) -> list[Column]:
+    """The stages in journey order (orphan stage files last, when asked for)."""
+    weakest = journey.weakest_link()
+    slowest = journey.slowest_stage()
+    into = {t.target.id: t for t in journey.transitions()}
+    stages = journey.stages
+    if with_orphans:
+        stages = stages + [s for s in journey.stage_files if s not in stages]
+    return [Column(stage, into.get(stage.id), weakest is not None and weakest.target.id == stage.id,
+                   slowest is not None and slowest.id == stage.id, site.findings_in_file(stage.origin.file))
+            for stage in _unique(stages)]
+
+
+def phase_groups(journey: Journey) -> list[tuple[Any, int]]:
+    """Consecutive stages under the same phase: (phase or None, how many columns)."""
+    groups: list[tuple[Any, int]] = []
+    for stage in journey.stages:
+        phase = journey.phase_of(stage)
+        if groups and groups[-1][0] == phase:
+            groups[-1] = (phase, groups[-1][1] + 1)
+        else:
+            groups.append((phase, 1))
+    return groups
+
+
+def pages(journey: Journey, site: Site) -> Iterator[Page]:
+    """Every page of the site, with its template and context."""
+    yield Page(links.INDEX, "index.html", journey.title or "Journey map", {
+        "columns": columns(journey, site), "phase_groups": phase_groups(journey),
+        "diagram": diagrams.stage_flow(journey, ""),
+        "initiators": sorted({t.initiator for t in journey.touchpoints if t.initiator}),
+        "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],
+    }, journey.origin)
+    yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
+               {"diagram": diagrams.handoffs(journey, "")}, journey.origin)
+    yield Page(links.GAPS, "gaps.html", "Gaps", {}, None)
+    all_columns = columns(journey, site, with_orphans=True)
+    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.origin)
+    for column in all_columns:
+        stage = column.stage
+        yield Page(links.stage(stage.id), "stage.html", stage.name, {
+            "column": column, "stage": stage, "diagram": diagrams.stage_touchpoints(journey, stage, "../"),
+            "briefs": journey.briefs_for(stage.id), "experiments": journey.experiments_for(stage.id),
+            "evidence": journey.evidence_for(stage), "phase": journey.phase_of(stage),
+        }, stage.origin)
+    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_origin(journey.owners))
+    for owner in _unique(journey.owners):
+        yield Page(links.owner(owner.id), "owner.html", owner.name or owner.id, {
+            "owner": owner,
+            "touchpoints": [t for s in journey.stages for t in s.touchpoints if t.owner == owner.id],
+            "experiments": [e for e in journey.experiments if e.owner == owner.id],
+            "briefs": [b for b in journey.briefs if b.owner == owner.id],
+            "gaps": site.owner_findings(owner.id),
+        }, owner.origin)
+    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, None)
+    for brief in _unique(journey.briefs):
+        yield Page(links.brief(brief.id), "brief.html", brief.title, {
+            "brief": brief, "stage": journey.stage(brief.stage),
+        }, brief.origin)
+    board = {status: [e for e in journey.experiments if e.status == status] for status in EXPERIMENT_STATUSES}
+    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, None)
+    for experiment in _unique(journey.experiments):
+        yield Page(links.experiment(experiment.id), "experiment.html", experiment.name, {
+            "experiment": experiment, "stage": journey.stage(experiment.stage),
+        }, experiment.origin)
+    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, None)
+    for note in _unique(journey.evidence):
+        yield Page(links.evidence(note.id), "evidence.html", note.title, {
+            "note": note, "stages": [s for s in journey.stages if note in journey.evidence_for(s)],
+        }, note.origin)
+
+
+def _unique(items: list) -> list:
+    """One page per id: duplicates are reported as findings and would overwrite each other."""
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        if item.id and item.id not in seen and _is_slug(item.id):
+            seen.add(item.id)
+            result.append(item)
+    return result
+
+
+def _is_slug(text: str) -> bool:
+    from ..rules.ids import SLUG
+
+    return bool(SLUG.match(text))
+
+
+def _first_origin(items: list) -> Origin | None:
+    return items[0].origin if items else None

@@ -1,0 +1,82 @@
+/* journeymap: search on every page and touchpoint filters on the map page.
+   Pages read fully without this script; it only adds finding things. */
+(function () {
+  "use strict";
+  var root = document.documentElement.getAttribute("data-root") || "";
+
+  function setupSearch() {
+    var form = document.querySelector("form.search");
+    var input = document.getElementById("search-input");
+    var list = document.getElementById("search-results");
+    var index = window.JOURNEYMAP_SEARCH;
+    if (!form || !input || !list || !index) return;
+    form.hidden = false;
+    function matches(query) {
+      var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+      if (!terms.length) return [];
+      return index.filter(function (entry) {
+        var hay = (entry.title + " " + entry.text + " " + entry.kind).toLowerCase();
+        return terms.every(function (t) { return hay.indexOf(t) !== -1; });
+      }).sort(function (a, b) {
+        var q = terms[0];
+        return (b.title.toLowerCase().indexOf(q) !== -1) - (a.title.toLowerCase().indexOf(q) !== -1);
+      }).slice(0, 12);
+    }
+    function show() {
+      var found = matches(input.value);
+      list.textContent = "";
+      found.forEach(function (entry) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + entry.url;
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = entry.kind;
+        a.appendChild(kind);
+        a.appendChild(document.createTextNode(entry.title));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      if (input.value && !found.length) {
+        var none = document.createElement("li");
+        none.textContent = "Nothing found";
+        none.className = "muted";
+        list.appendChild(none);
+      }
+      list.hidden = !input.value;
+    }
+    input.addEventListener("input", show);
+    input.addEventListener("keydown", function (event) {
+      var first = list.querySelector("a");
+      if (event.key === "Enter" && first) { window.location.href = first.href; }
+      if (event.key === "Escape") { input.value = ""; show(); }
+    });
+  }
+
+  function setupFilters() {
+    var form = document.getElementById("filters");
+    if (!form) return;
+    form.hidden = false;
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".journey-map .card"));
+    var count = document.getElementById("filter-count");
+    function apply() {
+      var owner = form.elements.owner.value, initiator = form.elements.initiator.value;
+      var intent = form.elements.intent.value, noSla = form.elements["no-sla"].checked;
+      var shown = 0;
+      cards.forEach(function (card) {
+        var ok = (!owner || card.getAttribute("data-owner") === owner) &&
+          (!initiator || card.getAttribute("data-initiator") === initiator) &&
+          (!intent || card.getAttribute("data-intent") === intent) &&
+          (!noSla || card.getAttribute("data-no-sla") === "yes");
+        card.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = shown + " of " + cards.length + " touchpoints shown";
+    }
+    form.addEventListener("change", apply);
+    apply();
+  }
+
+  setupSearch();
+  setupFilters();
+})();
