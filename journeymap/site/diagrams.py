@@ -134,41 +134,44 @@ def _touchpoint_node(graph: graphviz.Digraph, journey: Journey, touchpoint: Touc
                tooltip=_t(f"{touchpoint.name} — {owner_name}"), **attrs)
 
 
-def _handoff_edge(graph: graphviz.Digraph, journey: Journey, source: Touchpoint, target: Touchpoint) -> None:
+def _handoff_edge(graph: graphviz.Digraph, journey: Journey, source: Touchpoint, target: Touchpoint,
+                  **attrs: str) -> None:
     if is_handoff_gap(journey, source, target):
-        graph.edge(f"t_{source.id}", f"t_{target.id}", style="dashed", color=WEAK, fontcolor=WEAK, penwidth="2",
-                   label="no hand-off", tooltip=_t(f"hand-off gap: {source.name} → {target.name}"))
+        attrs.update(style="dashed", color=WEAK, fontcolor=WEAK, penwidth="2", label="NO HAND-OFF",
+                     tooltip=_t(f"hand-off gap: {source.name} → {target.name}"))
     elif source.owner != target.owner:
-        graph.edge(f"t_{source.id}", f"t_{target.id}", label="hand-off", tooltip=_t(source.handoff))
-    else:
-        graph.edge(f"t_{source.id}", f"t_{target.id}")
+        attrs.update(label="hand-off", tooltip=_t(source.handoff))
+    graph.edge(f"t_{source.id}", f"t_{target.id}", **attrs)
 
 
 def handoffs(journey: Journey, root: str) -> Diagram:
-    """Every touchpoint, clustered by stage and coloured by owner; `next` edges, gaps dashed red."""
+    """Every touchpoint, a column per stage, coloured by owner; `next` edges, gaps dashed red."""
     graph = _graph("handoffs")
-    graph.attr(compound="true", newrank="true")
+    graph.attr(newrank="true", ranksep="1.2")
     colours = owner_colours(journey)
-    for stage in journey.stages:
+    column = {}
+    for index, stage in enumerate(journey.stages):
         sub = graphviz.Digraph(name=f"cluster_{stage.id}")
-        sub.attr(label=_t(stage.name), style="rounded", color="#adb5bd", fontname="Helvetica",
+        sub.attr(label=_t(stage.name), style="rounded", color="#adb5bd", fontname="Helvetica", rank="same",
                  URL=_t(root + links.stage(stage.id)))
         for touchpoint in stage.touchpoints:
             _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
-        if not stage.touchpoints:
-            sub.node(f"empty_{stage.id}", label="(no touchpoints)", style="dashed", fillcolor="white")
+            column[touchpoint.id] = index
+        sub.node(f"anchor_{stage.id}", label="", style="invis", width="0", height="0")
         graph.subgraph(sub)
-    drawn = {t.id for s in journey.stages for t in s.touchpoints}
+    for before, after in zip(journey.stages, journey.stages[1:]):
+        graph.edge(f"anchor_{before.id}", f"anchor_{after.id}", style="invis", weight="10")
     gaps = 0
-    for stage in journey.stages:
-        for touchpoint in stage.touchpoints:
-            for next_id in touchpoint.next:
-                target = journey.touchpoint(next_id)
-                if target is not None and target.id in drawn:
-                    gaps += is_handoff_gap(journey, touchpoint, target)
-                    _handoff_edge(graph, journey, touchpoint, target)
-    description = (f"{len(drawn)} touchpoints in {len(journey.stages)} stages, coloured and labelled by owning "
-                   f"team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed red edges.")
+    for touchpoint in journey.touchpoints:
+        for next_id in touchpoint.next:
+            target = journey.touchpoint(next_id)
+            if target is not None and touchpoint.id in column and target.id in column:
+                gaps += is_handoff_gap(journey, touchpoint, target)
+                forward = column[target.id] > column[touchpoint.id]
+                _handoff_edge(graph, journey, touchpoint, target, constraint="true" if forward else "false")
+    description = (f"{len(column)} touchpoints in {len(journey.stages)} stages, one column per stage, coloured "
+                   f"and labelled by owning team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed "
+                   "red edges.")
     return _render(graph, "handoffs", "Touchpoint hand-offs", description)
 
 
