@@ -154,8 +154,12 @@ def phase_groups(journey: Journey) -> list[tuple[Any, int]]:
 
 def pages(journey: Journey, site: Site) -> Iterator[Page]:
     """Every page of the site, with its template and context."""
+    map_columns = columns(journey, site)
     yield Page(links.INDEX, "index.html", journey.title or "Journey map", {
-        "columns": columns(journey, site), "phase_groups": phase_groups(journey),
+        "columns": map_columns, "phase_groups": phase_groups(journey),
+        "weakest": next((c for c in map_columns if c.is_weakest), None),
+        "slowest": next((c for c in map_columns if c.is_slowest), None),
+        "persona": next((p for p in journey.personas if p.id == journey.persona), None),
         "diagram": diagrams.stage_flow(journey, ""),
         "initiators": sorted({t.initiator for t in journey.touchpoints if t.initiator}),
         "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],

@@ -1,0 +1,257 @@
+"""The published site: pages, cross-links, diagrams, escaping, the atomic build, templates."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from . import sitecheck
+from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, write_map
+
+SEEDED = Path(__file__).parent / "fixtures" / "seeded"
+
+
+def build(source: Path, output: Path, *options: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return run_cli("build", str(source), "--output", str(output), *options, cwd=cwd)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("example") / "site"
+    result = build(EXAMPLE, output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="module")
+def second_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small map with its own stage names, built the same way."""
+    folder = write_map(tmp_path_factory.mktemp("second") / "map", CLEAN_MAP)
+    result = build(folder, folder.parent / "site")
+    assert result.returncode == 0, result.stderr
+    return folder.parent / "site"
+
+
+@pytest.mark.parametrize("site_name", ["example_site", "second_site"])
+def test_every_link_and_fragment_resolves_and_nothing_is_absolute_or_remote(site_name: str,
+                                                                            request: pytest.FixtureRequest) -> None:
+    site = request.getfixturevalue(site_name)
+    assert sitecheck.problems(site) == []
+
+
+def test_every_stage_brief_owner_experiment_and_evidence_has_a_page(example_site: Path) -> None:
+    names = {
+        "stages": [p.stem for p in (EXAMPLE / "stages").glob("*.yaml")],
+        "briefs": [p.stem for p in (EXAMPLE / "briefs").glob("*.md")],
+        "experiments": [p.stem for p in (EXAMPLE / "experiments").glob("*.yaml")],
+        "evidence": [p.stem for p in (EXAMPLE / "evidence").glob("*.md")],
+    }
+    owners = re.findall(r"^  - id: (\S+)", (EXAMPLE / "owners.yaml").read_text(), re.M)
+    names["owners"] = owners
+    for folder, ids in names.items():
+        assert ids
+        for item_id in ids:
+            assert (example_site / folder / f"{item_id}.html").is_file(), f"{folder}/{item_id}.html"
+    for page in ("index.html", "gaps.html", "handoffs.html", "map.json", "assets/style.css",
+                 "assets/journeymap.js", "assets/search-index.js"):
+        assert (example_site / page).is_file(), page
+
+
+@pytest.mark.parametrize("site_name", ["example_site", "second_site"])
+def test_briefs_link_to_their_stage_and_stages_link_back(site_name: str, request: pytest.FixtureRequest) -> None:
+    site = request.getfixturevalue(site_name)
+    briefs = list((site / "briefs").glob("*.html"))
+    assert len(briefs) >= 2
+    for brief in briefs:
+        if brief.stem == "index":
+            continue
+        stage_links = [h for h in sitecheck.hrefs(brief) if re.fullmatch(r"\.\./stages/(?!index)[a-z0-9-]+\.html", h)]
+        assert stage_links, f"{brief.name} links to no stage"
+        stage_page = (brief.parent / stage_links[0]).resolve()
+        assert f"../briefs/{brief.name}" in sitecheck.hrefs(stage_page), f"{stage_page.name} does not link back"
+
+
+def test_owner_pages_list_what_the_team_owns_and_its_gaps(example_site: Path) -> None:
+    page = (example_site / "owners/account-executives.html").read_text()
+    assert "Quote through a reseller partner" in page
+    assert "high-intent-no-sla" in page  # the gap sits on this team's page, with its name next to it
+    sdr = (example_site / "owners/sdr.html").read_text()
+    assert "Requests a demo" in sdr and "2 h" in sdr
+
+
+def test_map_page_marks_the_weakest_link_and_slowest_stage(example_site: Path) -> None:
+    page = (example_site / "index.html").read_text()
+    assert re.search(r'<th scope="col" id="stage-evaluation" class="is-weakest', page)
+    assert "Weakest link:</strong> Consideration" in page
+    assert re.search(r'id="stage-onboarding" class="[^"]*is-slowest', page)
+    assert len(re.findall(r'<article class="card[ "]', page)) == 37
+    assert "38%" in page and "82% of what the targets need" in page
+
+
+def test_stage_flow_diagram_carries_every_stage_and_conversion(example_site: Path) -> None:
+    page = (example_site / "index.html").read_text()
+    svg = page[page.index("<svg role=\"img\""):page.index("</svg>", page.index("<svg role=\"img\""))]
+    for name in ("Trigger", "Research", "Consideration", "Evaluation", "Purchase", "Onboarding",
+                 "Expansion or renewal"):
+        assert f">{name}</text>" in svg, name
+    for conversion in ("21%", "29%", "38%", "34%", "91%", "77%"):
+        assert f">{conversion}</text>" in svg, conversion
+    assert "WEAKEST LINK" in svg and "SLOWEST: 38 days" in svg
+    assert 'xlink:href="stages/evaluation.html"' in svg
+    assert '<title id="stage-flow-title">' in svg and "<desc" in svg
+
+
+def test_handoff_diagram_draws_gaps_dashed_red(example_site: Path) -> None:
+    page = (example_site / "handoffs.html").read_text()
+    assert "NO HAND&#45;OFF" in page or "NO HAND-OFF" in page
+    assert 'stroke-dasharray' in page and "#b02a37" in page
+    stage_page = (example_site / "stages/evaluation.html").read_text()
+    assert 'xlink:href="../stages/evaluation.html#tp-discovery-call"' in stage_page
+
+
+def test_map_json_exports_the_resolved_model(example_site: Path) -> None:
+    data = json.loads((example_site / "map.json").read_text())
+    assert data["stage_order"][0] == "trigger" and len(data["stages"]) == 7
+    assert data["weakest_link"] == {"from": "consideration", "to": "evaluation"}
+    assert data["slowest_stage"] == "onboarding"
+    assert {t["from"] for t in data["transitions"]} >= {"trigger", "expansion"} - {"expansion"}
+    assert data["stages"][0]["touchpoints"][0]["source"]["file"] == "stages/trigger.yaml"
+
+
+def test_search_index_is_embedded_as_a_script(example_site: Path) -> None:
+    text = (example_site / "assets/search-index.js").read_text()
+    entries = json.loads(text.split("=", 1)[1].rstrip().rstrip(";"))
+    kinds = {e["kind"] for e in entries}
+    assert {"stage", "touchpoint", "team", "brief"} <= kinds
+    assert any(e["title"] == "Requests a demo" and e["url"] == "stages/consideration.html#tp-demo-request-form"
+               for e in entries)
+
+
+def test_edit_links_point_at_the_yaml_in_the_repository(example_site: Path) -> None:
+    page = (example_site / "stages/evaluation.html").read_text()
+    assert "https://github.com/journeymap/journeymap/edit/main/journey/stages/evaluation.yaml" in page
+    gaps = (example_site / "gaps.html").read_text()
+    assert "https://github.com/journeymap/journeymap/blob/main/journey/stages/purchase.yaml#L62" in gaps
+
+
+def test_text_users_write_renders_as_text(tmp_path: Path) -> None:
+    nasty = '<script>alert(1)</script> "quoted" & \\\\n \\\\l {braces} |pipe|'
+    files = dict(CLEAN_MAP)
+    files["stages/spark.yaml"] = files["stages/spark.yaml"].replace(
+        "name: Sees an ad", f"name: '{nasty}'").replace("name: Spark", f"name: '{nasty}'")
+    folder = write_map(tmp_path / "map", files)
+    result = build(folder, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text()
+        assert "<script>alert" not in text, page
+    index = (tmp_path / "site/index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    # in the SVG, the backslash sequences stay text instead of becoming line breaks
+    assert "\\\\n \\\\l" in index or "\\n \\l" in index
+
+
+def test_a_map_with_errors_builds_nothing_unless_keep_going(tmp_path: Path) -> None:
+    result = build(SEEDED, tmp_path / "site")
+    assert result.returncode == 1 and not (tmp_path / "site").exists()
+    assert "--keep-going" in result.stderr
+    kept = build(SEEDED, tmp_path / "site", "--keep-going")
+    assert kept.returncode == 1, kept.stderr
+    gaps = (tmp_path / "site/gaps.html").read_text()
+    for rule in ("unowned-touchpoint", "unknown-stage", "duplicate-key", "invalid-yaml"):
+        assert rule in gaps
+    assert 'class="card unowned' in (tmp_path / "site/index.html").read_text()
+
+
+def test_strict_refuses_to_build_on_warnings(tmp_path: Path) -> None:
+    result = build(EXAMPLE, tmp_path / "site", "--strict")
+    assert result.returncode == 1 and not (tmp_path / "site").exists()
+
+
+def test_failed_build_keeps_the_previous_site_byte_for_byte(tmp_path: Path) -> None:
+    folder = write_map(tmp_path / "map", CLEAN_MAP)
+    output = tmp_path / "site"
+    assert build(folder, output).returncode == 0
+    before = snapshot(output)
+    stage = folder / "stages/adopt.yaml"
+    stage.write_text(stage.read_text().replace("    owner: cs\n", ""))
+    assert build(folder, output).returncode == 1
+    assert snapshot(output) == before
+    # a template that fails half-way through the pages leaves it untouched too
+    (folder / "templates").mkdir()
+    (folder / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
+    stage.write_text(stage.read_text().replace("    initiator: company", "    owner: cs\n    initiator: company"))
+    failed = build(folder, output)
+    assert failed.returncode == 2 and "brief.html" in failed.stderr and "Traceback" not in failed.stderr
+    assert snapshot(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map", "site"]  # no temporary folders left
+
+
+def test_successful_build_replaces_the_old_site_whole(tmp_path: Path) -> None:
+    folder = write_map(tmp_path / "map", CLEAN_MAP)
+    output = tmp_path / "site"
+    assert build(folder, output).returncode == 0
+    (output / "stale.html").write_text("old")
+    assert build(folder, output).returncode == 0
+    assert not (output / "stale.html").exists()
+
+
+def test_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    folder = write_map(tmp_path / "map", CLEAN_MAP)
+    precious = tmp_path / "docs"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = build(folder, precious)
+    assert result.returncode == 2 and "not written by journeymap" in result.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_user_templates_override_by_name(tmp_path: Path) -> None:
+    folder = write_map(tmp_path / "journey", CLEAN_MAP)
+    custom = tmp_path / "templates"
+    (custom / "assets").mkdir(parents=True)
+    (custom / "assets/style.css").write_text("body { background: papayawhip; }")
+    (custom / "brief.html").write_text(
+        "{% extends 'base.html' %}{% block main %}<h1 class=custom>{{ brief.title }}</h1>{% endblock %}")
+    assert build(folder, tmp_path / "site").returncode == 0
+    assert "papayawhip" in (tmp_path / "site/assets/style.css").read_text()
+    assert '<h1 class=custom>Spark campaign</h1>' in (tmp_path / "site/briefs/spark-brief.html").read_text()
+    assert "journey-map" in (tmp_path / "site/index.html").read_text()  # the rest stays bundled
+
+
+def test_build_py_builds_the_example_into_output(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--output", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/index.html").is_file()
+
+
+def test_installed_package_carries_templates_and_example(tmp_path: Path) -> None:
+    """A plain (non-editable) install must find its templates: build the wheel and run from it."""
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheel_dir), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    wheel = next(wheel_dir.glob("journeymap-*.whl"))
+    installed = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(installed)
+    assert (installed / "journeymap/templates/index.html").is_file()
+    assert (installed / "journeymap/example/journey.yaml").is_file()
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    result = subprocess.run([sys.executable, "-m", "journeymap", "build", "--output", "site"], cwd=empty,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "bundled example map" in result.stderr
+    assert "Ledgerly" in (empty / "site/index.html").read_text()
