@@ -17,10 +17,13 @@
       return index.filter(function (entry) {
         var hay = (entry.title + " " + entry.text + " " + entry.kind).toLowerCase();
         return terms.every(function (t) { return hay.indexOf(t) !== -1; });
+      }).map(function (entry, position) {
+        var title = entry.title.toLowerCase(), phrase = terms.join(" ");
+        var score = title === phrase ? 3 : title.indexOf(phrase) === 0 ? 2 : title.indexOf(phrase) !== -1 ? 1 : 0;
+        return { entry: entry, score: score, position: position };
       }).sort(function (a, b) {
-        var q = terms[0];
-        return (b.title.toLowerCase().indexOf(q) !== -1) - (a.title.toLowerCase().indexOf(q) !== -1);
-      }).slice(0, 12);
+        return b.score - a.score || a.position - b.position;
+      }).slice(0, 12).map(function (ranked) { return ranked.entry; });
     }
     function show() {
       var found = matches(input.value);
