@@ -9,6 +9,16 @@ from . import files, ids, references, ownership, stages, metrics, review  # noqa
 
 __all__ = ["RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]
 
+#: FORMAT.md's table order, which `journeymap rules` and the schema follow; new rules go after it
+FORMAT_ORDER = ["invalid-yaml", "duplicate-key", "schema", "invalid-id", "duplicate-id", "unowned-touchpoint",
+                "unknown-owner", "unknown-stage", "unknown-reference", "missing-metric", "missing-job",
+                "empty-stage", "orphan-stage", "unbriefed-stage", "high-intent-no-sla", "handoff-gap",
+                "no-evidence", "stale-review", "idle-owner", "weakest-link"]
+_registered = dict(RULES)
+RULES.clear()
+RULES.update(sorted(_registered.items(),
+                    key=lambda item: FORMAT_ORDER.index(item[0]) if item[0] in FORMAT_ORDER else len(FORMAT_ORDER)))
+
 
 def rule_ids() -> list[str]:
     return list(RULES)
