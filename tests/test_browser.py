@@ -53,7 +53,9 @@ class Watched:
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
+        # ERR_ABORTED is a load cut short by the next navigation, not a missing resource
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}")
+                     if "ERR_ABORTED" not in (r.failure or "") else None)
         self.page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400
                      else None)
 
