@@ -147,3 +147,36 @@ def test_default_source_is_journey_folder_then_the_bundled_example(tmp_path: Pat
     empty.mkdir()
     result = run_cli("check", cwd=empty)
     assert result.returncode == 0 and "bundled example map" in result.stderr
+
+
+def _in_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the command with stdout on a pseudo-terminal, as a person at a shell would."""
+    import os
+    import pty
+    import sys
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "journeymap", *args], stdout=follower, stderr=follower,
+                               env={**os.environ, **env})
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=60)
+    os.close(leader)
+    return output.decode()
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(clean_map: Path) -> None:
+    import os
+
+    args = ["check", str(broken(clean_map))]
+    os.environ.pop("NO_COLOR", None)
+    assert "\x1b[" in _in_a_terminal(args, {})
+    assert "\x1b[" not in _in_a_terminal(args, {"NO_COLOR": "1"})

@@ -255,3 +255,44 @@ def test_installed_package_carries_templates_and_example(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "bundled example map" in result.stderr
     assert "Ledgerly" in (empty / "site/index.html").read_text()
+
+
+def _stage_names(source: Path) -> list[str]:
+    from journeymap.check import check_map
+
+    return [stage.name for stage in check_map(source).journey.stages]
+
+
+@pytest.mark.parametrize("kind", ["small", "big", "seeded-with-errors"])
+def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> None:
+    """Maps this project did not hand-tune: every stage, brief and owner has a page, linked from the map."""
+    from journeymap.check import check_map
+
+    from .bigmap import write_big_map
+
+    source = {"small": lambda: write_map(tmp_path / "map", CLEAN_MAP),
+              "big": lambda: write_big_map(tmp_path / "map", stages=7, touchpoints=10),
+              "seeded-with-errors": lambda: SEEDED}[kind]()
+    result = build(source, tmp_path / "site", "--keep-going")
+    assert result.returncode == (1 if kind == "seeded-with-errors" else 0), result.stderr
+    site = tmp_path / "site"
+    assert sitecheck.problems(site) == []
+    journey = check_map(source).journey
+    index = sitecheck.hrefs(site / "index.html")
+    for stage in journey.stages:
+        assert (site / f"stages/{stage.id}.html").is_file() and f"stages/{stage.id}.html" in index
+    for owner in {t.owner for t in journey.touchpoints if journey.owner(t.owner)}:
+        assert (site / f"owners/{owner}.html").is_file() and f"owners/{owner}.html" in index
+    for brief in journey.briefs:
+        page = site / f"briefs/{brief.id}.html"
+        assert page.is_file() and f"../briefs/{brief.id}.html" in sitecheck.hrefs(site / "briefs/index.html")
+        if journey.stage(brief.stage):
+            assert f"briefs/{brief.id}.html" in index
+            assert f"../stages/{journey.stage(brief.stage).id}.html" in sitecheck.hrefs(page)
+    text = (site / "index.html").read_text()
+    flow = text[text.index('id="stage-flow-svg"'):text.index("</svg>", text.index('id="stage-flow-svg"'))]
+    for stage in journey.stages:
+        assert f">{stage.name}</text>" in flow
+    for transition in journey.transitions():
+        label = "?" if transition.conversion is None else f"{transition.conversion:.0%}"
+        assert f">{label}</text>" in flow
