@@ -123,14 +123,14 @@ def rules_command(rule_id: str | None) -> None:
 
     if rule_id is None:
         width = max(len(r) for r in rules.RULES)
-        for rule in rules.RULES.values():
-            click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+        for each in rules.RULES.values():
+            click.echo(f"{each.id:<{width}}  {each.severity.value:<7}  {each.summary}")
         return
-    rule = rules.get(rule_id)
-    if rule is None:
+    found = rules.get(rule_id)
+    if found is None:
         click.echo(f"journeymap: no rule `{rule_id}`: {did_you_mean(rule_id, rules.RULES, 'rule')}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    click.echo(f"{rule.id} (default severity: {rule.severity.value})\n\n{rule.doc}")
+    click.echo(f"{found.id} (default severity: {found.severity.value})\n\n{found.doc}")
 
 
 @main.command()

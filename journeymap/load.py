@@ -50,6 +50,11 @@ class Document:
     body_line: int = 1
 
     @property
+    def fields(self) -> dict:
+        """The top-level mapping, or nothing when the file holds something else (already a finding)."""
+        return self.data if isinstance(self.data, dict) else {}
+
+    @property
     def stem(self) -> str:
         return Path(self.file).stem
 
@@ -231,7 +236,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             value = self._scalar(node)
             return value if isinstance(value, str) else node.value
-        return f"<{node.id} at line {self.mark(node)[0]}>"
+        return f"<{type(node).__name__} at line {self.mark(node)[0]}>"
 
     def _scalar(self, node: Node) -> Any:
         try:

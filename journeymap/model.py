@@ -268,7 +268,7 @@ class Journey:
         use_targets = bool(stages) and all(
             s.volume is not None and s.volume.target for s in stages)
         result = []
-        for source, target in zip(stages, stages[1:]):
+        for source, target in zip(stages, stages[1:], strict=False):
             conversion = _ratio(_value(source), _value(target))
             relative = None
             if use_targets and conversion is not None:
@@ -313,6 +313,11 @@ def _number(data: Any, key: str) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _mapping(data: Any, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def _texts(data: Any, key: str) -> tuple[str, ...]:
     value = data.get(key) if isinstance(data, dict) else None
     if isinstance(value, list):
@@ -337,9 +342,9 @@ def _date(text: str) -> dt.date | None:
 def build_journey(folder: Folder, shared_owners: list[Document] = ()) -> Journey:  # type: ignore[assignment]
     """Turn a folder's documents into a Journey; `shared_owners` serves a portfolio."""
     journey_doc = next(iter(folder.of_kind("journey")), None) or Document("journey.yaml", "journey", {})
-    data = journey_doc.data if isinstance(journey_doc.data, dict) else {}
-    review = data.get("review") if isinstance(data.get("review"), dict) else {}
-    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
+    data = journey_doc.fields
+    review = _mapping(data, "review")
+    checks = _mapping(data, "checks")
     stage_order = []
     if isinstance(data.get("stages"), list):
         for index, stage_id in enumerate(data["stages"]):
@@ -375,7 +380,7 @@ def _in_journey_order(documents: list[Document], stage_order: list[tuple[str, Lo
     order = [stage_id for stage_id, _ in stage_order]
 
     def rank(document: Document) -> tuple[int, str]:
-        data = document.data if isinstance(document.data, dict) else {}
+        data = document.fields
         for key in (_text(data, "id"), document.stem):
             if key in order:
                 return order.index(key), document.file
@@ -396,9 +401,9 @@ def _persona(document: Document, index: int, data: dict) -> Persona:
 
 
 def _stage(document: Document) -> Stage:
-    data = document.data if isinstance(document.data, dict) else {}
+    data = document.fields
     stage_id = _text(data, "id")
-    metrics_data = data.get("metrics") if isinstance(data.get("metrics"), dict) else {}
+    metrics_data = _mapping(data, "metrics")
     metrics = {kind: _metric(document, kind, metrics_data[kind])
                for kind in ("volume", "health") if isinstance(metrics_data.get(kind), dict)}
     emotion = data.get("emotion")
@@ -415,7 +420,7 @@ def _stage(document: Document) -> Stage:
 
 
 def _metric(document: Document, kind: str, data: dict) -> Metric:
-    history = data.get("history") if isinstance(data.get("history"), dict) else {}
+    history = _mapping(data, "history")
     return Metric(
         kind=kind, name=_text(data, "name"), value=_number(data, "value"), target=_number(data, "target"),
         unit=_text(data, "unit"), better=_text(data, "better") or "higher", source=_text(data, "source"),
@@ -439,7 +444,7 @@ def _touchpoint(document: Document, stage_id: str, index: int, data: dict) -> To
 
 
 def _experiment(document: Document) -> Experiment:
-    data = document.data if isinstance(document.data, dict) else {}
+    data = document.fields
     return Experiment(
         id=_text(data, "id") or document.stem, name=_text(data, "name") or _text(data, "id") or document.stem,
         stage=_text(data, "stage"), touchpoints=_texts(data, "touchpoints"), owner=_text(data, "owner"),
@@ -450,7 +455,7 @@ def _experiment(document: Document) -> Experiment:
 
 
 def _brief(document: Document) -> Brief:
-    data = document.data if isinstance(document.data, dict) else {}
+    data = document.fields
     return Brief(
         id=document.stem, title=_text(data, "title") or document.stem, stage=_text(data, "stage"),
         touchpoints=_texts(data, "touchpoints"), owner=_text(data, "owner"), status=_text(data, "status"),
@@ -459,7 +464,7 @@ def _brief(document: Document) -> Brief:
 
 
 def _evidence(document: Document) -> Evidence:
-    data = document.data if isinstance(document.data, dict) else {}
+    data = document.fields
     return Evidence(
         id=document.stem, title=_text(data, "title") or document.stem, kind=_text(data, "kind"),
         date=_text(data, "date"), stages=_texts(data, "stages"), source=_text(data, "source"),

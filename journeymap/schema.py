@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .findings import Location
 from .load import Document, Problem
 from .suggest import closest
 
@@ -51,7 +50,8 @@ METRIC = _obj({
     "value": _d({"type": "number"}, "the figure for the current period"),
     "target": _d({"type": "number"}, "the figure you aim for"),
     "unit": _d(_text, "free text; `ratio` means a fraction shown as a percentage"),
-    "better": {"enum": ["higher", "lower"], "description": "whether a higher or lower value is better (default higher)"},
+    "better": {"enum": ["higher", "lower"],
+               "description": "whether a higher or lower value is better (default higher)"},
     "source": _d(_text, "where the figure comes from, e.g. HubSpot"),
     "history": {"type": "object", "additionalProperties": {"type": "number"},
                 "description": "period -> value, e.g. {2026-Q2: 104}"},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..findings import Finding, Severity
 from ..model import Journey
+from . import files, ids, metrics, ownership, references, review, stages  # noqa: F401  (they register)
 from .registry import RULES, Rule, rule
-from . import files, ids, references, ownership, stages, metrics, review  # noqa: F401  (they register)
 
 __all__ = ["RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..findings import Gap, Severity
 from ..model import Journey

@@ -159,7 +159,7 @@ def handoffs(journey: Journey, root: str) -> Diagram:
             column[touchpoint.id] = index
         sub.node(f"anchor_{stage.id}", label="", style="invis", width="0", height="0")
         graph.subgraph(sub)
-    for before, after in zip(journey.stages, journey.stages[1:]):
+    for before, after in zip(journey.stages, journey.stages[1:], strict=False):
         graph.edge(f"anchor_{before.id}", f"anchor_{after.id}", style="invis", weight="10")
     gaps = 0
     for touchpoint in journey.touchpoints:

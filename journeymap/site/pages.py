@@ -7,9 +7,10 @@ docs/templates.md documents the context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..findings import Finding
 from ..model import Journey, Metric, Origin, Stage, Touchpoint, Transition
