@@ -97,6 +97,10 @@ def load_folder(root: Path) -> Folder:
     documents: list[Document] = []
     problems: list[Problem] = []
     unreadable: set[str] = set()
+    if not any((root / f"owners{suffix}").is_file() for suffix in (".yaml", ".yml")):
+        problems.append(Problem("schema", Location("owners.yaml", None, None),
+                                "the map has no owners.yaml: create it with `owners:` listing each team's `id`, "
+                                "`name` and `department`"))
     for kind, path in _map_files(root):
         rel = path.relative_to(root).as_posix()
         document, found = read_document(path, rel, kind)
@@ -191,20 +195,30 @@ class _Builder:
         self.problems = problems
         self.line_offset = line_offset
         self.constructor = SafeConstructor()
+        self.open_nodes: set[int] = set()  # nodes being built: an alias to one of them is a cycle
 
     def mark(self, node: Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
     def build(self, node: Node, path: Path_) -> Any:
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if id(node) in self.open_nodes:
+            line, column = self.mark(node)
+            self.problems.append(Problem("invalid-yaml", Location(self.document.file, line, column),
+                                         "an alias refers to the collection that contains it: write the values out"))
+            return None
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
             items = []
             for index, item in enumerate(node.value):
                 self.document.positions[path + (index,)] = self.mark(item)
                 items.append(self.build(item, path + (index,)))
             return items
-        return self._scalar(node)
+        finally:
+            self.open_nodes.discard(id(node))
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict:
         seen: dict[Any, Node] = {}
@@ -246,6 +260,8 @@ class _Builder:
             self.problems.append(Problem("invalid-yaml", Location(self.document.file, line, column),
                                          f"not valid YAML: {error.problem}"))
             return None
+        except (ValueError, OverflowError):  # e.g. 2026-13-45 looks like a date but is none
+            return node.value
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         return value

@@ -38,7 +38,8 @@ def _d(schema: dict, description: str) -> dict:
 
 
 def _date(description: str) -> dict:
-    return {"type": "string", "pattern": ISO_DATE, "description": description + " (ISO date, YYYY-MM-DD)"}
+    return {"type": "string", "pattern": ISO_DATE, "format": "date",
+            "description": description + " (ISO date, YYYY-MM-DD)"}
 
 
 def _ids(description: str) -> dict:
@@ -182,7 +183,8 @@ def validate(document: Document, rule_ids: list[str]) -> list[Problem]:
     """Validate with jsonschema; each error becomes a `schema` problem at its own line."""
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(schema_for(document.kind, rule_ids))
+    validator = Draft202012Validator(schema_for(document.kind, rule_ids),
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
     problems: list[Problem] = []
     for error in validator.iter_errors(document.data):
         problems.extend(_explain(error, document))
@@ -220,6 +222,8 @@ def _explain(error: Any, document: Document) -> list[Problem]:
                         f"{_type_hint(wanted, path)}")]
     if error.validator == "pattern" and error.validator_value == ISO_DATE:
         return [problem(f"{where} is `{instance}`, not an ISO date: write it as YYYY-MM-DD, e.g. 2026-10-01")]
+    if error.validator == "format":
+        return [problem(f"{where} is `{instance}`, which is no calendar date: write a real date as YYYY-MM-DD")]
     if error.validator in ("minimum", "maximum"):
         return [problem(f"{where} is {instance}: {error.message.split(' is ', 1)[-1]}; "
                         f"write a value within range")]
