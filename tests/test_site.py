@@ -145,6 +145,17 @@ def test_edit_links_point_at_the_yaml_in_the_repository(example_site: Path) -> N
     assert "https://github.com/journeymap/journeymap/blob/main/journey/stages/purchase.yaml#L62" in gaps
 
 
+def test_every_page_links_to_its_yaml_on_github_when_repo_url_is_set(example_site: Path,
+                                                                      second_site: Path) -> None:
+    for page in example_site.rglob("*.html"):
+        assert re.search(r'<a class="edit" href="https://github\.com/journeymap/journeymap/(edit|tree)/main/journey',
+                         page.read_text()), page
+    brief = (example_site / "briefs/first-close-program.html").read_text()
+    assert "edit/main/journey/briefs/first-close-program.md" in brief
+    for page in second_site.rglob("*.html"):  # no repo_url: no links to GitHub
+        assert "github.com" not in page.read_text()
+
+
 def test_text_users_write_renders_as_text(tmp_path: Path) -> None:
     nasty = '<script>alert(1)</script> "quoted" & \\\\n \\\\l {braces} |pipe|'
     files = dict(CLEAN_MAP)

@@ -27,7 +27,7 @@ class Page:
     template: str
     title: str
     context: dict[str, Any] = field(default_factory=dict)
-    source: Origin | None = None  # the file it came from, for "edit on GitHub"
+    source: str = ""  # the file it came from, or the folder ("briefs/") for a list page; "" = the map folder
 
     @property
     def root(self) -> str:
@@ -74,11 +74,16 @@ class Site:
     # -- links back to the YAML --
 
     def source_path(self, file: str) -> str:
-        return f"{self.repo_path}/{file}" if self.repo_path else file
+        return "/".join(part for part in (self.repo_path, file) if part)
 
     def edit_url(self, file: str) -> str | None:
+        """GitHub's editor for a file; its folder view for a folder ("briefs/", or "" for the map)."""
         repo = self.journey.repo_url
-        return f"{repo}/edit/{self.journey.edit_branch}/{self.source_path(file)}" if repo else None
+        if not repo:
+            return None
+        if not file or file.endswith("/"):
+            return f"{repo}/tree/{self.journey.edit_branch}/{self.source_path(file).rstrip('/')}".rstrip("/")
+        return f"{repo}/edit/{self.journey.edit_branch}/{self.source_path(file)}"
 
     def line_url(self, file: str, line: int | None) -> str | None:
         repo = self.journey.repo_url
@@ -164,20 +169,20 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         "diagram": diagrams.stage_flow(journey, ""),
         "initiators": sorted({t.initiator for t in journey.touchpoints if t.initiator}),
         "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],
-    }, journey.origin)
+    }, journey.origin.file)
     yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
-               {"diagram": diagrams.handoffs(journey, "")}, journey.origin)
-    yield Page(links.GAPS, "gaps.html", "Gaps", {}, None)
+               {"diagram": diagrams.handoffs(journey, "")}, "stages/")
+    yield Page(links.GAPS, "gaps.html", "Gaps", {}, "")
     all_columns = columns(journey, site, with_orphans=True)
-    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.origin)
+    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, "stages/")
     for column in all_columns:
         stage = column.stage
         yield Page(links.stage(stage.id), "stage.html", stage.name, {
             "column": column, "stage": stage, "diagram": diagrams.stage_touchpoints(journey, stage, "../"),
             "briefs": journey.briefs_for(stage.id), "experiments": journey.experiments_for(stage.id),
             "evidence": journey.evidence_for(stage), "phase": journey.phase_of(stage),
-        }, stage.origin)
-    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_origin(journey.owners))
+        }, stage.origin.file)
+    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, "owners.yaml"))
     for owner in _unique(journey.owners):
         yield Page(links.owner(owner.id), "owner.html", owner.name or owner.id, {
             "owner": owner,
@@ -185,23 +190,23 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
             "experiments": [e for e in journey.experiments if e.owner == owner.id],
             "briefs": [b for b in journey.briefs if b.owner == owner.id],
             "gaps": site.owner_findings(owner.id),
-        }, owner.origin)
-    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, None)
+        }, owner.origin.file)
+    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, "briefs/")
     for brief in _unique(journey.briefs):
         yield Page(links.brief(brief.id), "brief.html", brief.title, {
             "brief": brief, "stage": journey.stage(brief.stage),
-        }, brief.origin)
+        }, brief.origin.file)
     board = {status: [e for e in journey.experiments if e.status == status] for status in EXPERIMENT_STATUSES}
-    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, None)
+    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, "experiments/")
     for experiment in _unique(journey.experiments):
         yield Page(links.experiment(experiment.id), "experiment.html", experiment.name, {
             "experiment": experiment, "stage": journey.stage(experiment.stage),
-        }, experiment.origin)
-    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, None)
+        }, experiment.origin.file)
+    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, "evidence/")
     for note in _unique(journey.evidence):
         yield Page(links.evidence(note.id), "evidence.html", note.title, {
             "note": note, "stages": [s for s in journey.stages if note in journey.evidence_for(s)],
-        }, note.origin)
+        }, note.origin.file)
 
 
 def _unique(items: list) -> list:
@@ -221,5 +226,5 @@ def _is_slug(text: str) -> bool:
     return bool(SLUG.match(text))
 
 
-def _first_origin(items: list) -> Origin | None:
-    return items[0].origin if items else None
+def _first_file(items: list, default: str) -> str:
+    return items[0].origin.file if items else default
