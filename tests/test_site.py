@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.site import code_spans
+
 from . import sitecheck
 from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, write_map
 
@@ -169,6 +171,7 @@ def test_text_users_write_renders_as_text(tmp_path: Path) -> None:
         assert "<script>alert" not in text, page
     index = (tmp_path / "site/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+    assert "<code>&lt;b&gt;x&lt;/b&gt;</code>" in code_spans("`<b>x</b>`")
     # in the SVG, the backslash sequences stay text instead of becoming line breaks
     assert "\\\\n \\\\l" in index or "\\n \\l" in index
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import markdown as markdown_lib
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..check import Checked
 from ..resources import templates_dir
@@ -44,6 +45,7 @@ def environment(folders: list[Path]) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["markdown"] = render_markdown
+    env.filters["code_spans"] = code_spans
     env.globals["links"] = links
     return env
 
@@ -51,6 +53,11 @@ def environment(folders: list[Path]) -> jinja2.Environment:
 def render_markdown(text: str) -> Markup:
     """Briefs and notes are trusted repository content, rendered like MkDocs renders docs."""
     return Markup(markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html"))
+
+
+def code_spans(text: str) -> Markup:
+    """Escape a finding's message, then show its `backticked` parts as code."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def build_site(checked: Checked, output: Path, templates: Path | None = None) -> Built:
