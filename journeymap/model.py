@@ -7,7 +7,9 @@ absent, so every rule can still run over the rest of the map.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .findings import Location
@@ -223,15 +225,30 @@ class Journey:
         """Whether files under `prefix` could not be read, so references into them cannot be judged."""
         return any(path.startswith(prefix) for path in self.unreadable)
 
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        """Id → item per kind, built once; the first definition wins."""
+        def first(items: list, key: Callable[[Any], str]) -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for item in items:
+                found.setdefault(key(item), item)
+            return found
+
+        return {"stage": first(self.stage_files, lambda s: s.id),
+                "stage file": first(self.stage_files, lambda s: s.origin.document.stem),
+                "owner": first(self.owners, lambda o: o.id),
+                "touchpoint": first(self.touchpoints, lambda t: t.id)}
+
     def stage(self, stage_id: str) -> Stage | None:
         """By id; failing that by file name, so a file whose id is mistyped still takes its place."""
-        return next((s for s in self.stage_files if s.id == stage_id), None) or next(
-            (s for s in self.stage_files if s.origin.document.stem == stage_id), None)
+        if not stage_id:
+            return None
+        return self._index["stage"].get(stage_id) or self._index["stage file"].get(stage_id)
 
     def owner(self, owner_id: str | None) -> Owner | None:
-        return next((o for o in self.owners if o.id == owner_id), None)
+        return self._index["owner"].get(owner_id or "")
 
-    @property
+    @cached_property
     def stages(self) -> list[Stage]:
         """The stages in journey order, each once, skipping ids with no file."""
         seen: dict[str, Stage] = {}
@@ -241,12 +258,12 @@ class Journey:
                 seen[stage_id] = stage
         return list(seen.values())
 
-    @property
+    @cached_property
     def touchpoints(self) -> list[Touchpoint]:
         return [t for s in self.stage_files for t in s.touchpoints]
 
     def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
-        return next((t for t in self.touchpoints if t.id == touchpoint_id), None)
+        return self._index["touchpoint"].get(touchpoint_id)
 
     def briefs_for(self, stage_id: str) -> list[Brief]:
         return [b for b in self.briefs if b.stage == stage_id]
