@@ -6,6 +6,8 @@ relative and the site works from file://, a domain root or any subpath.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..model import Touchpoint
 
 INDEX = "index.html"
@@ -18,24 +20,16 @@ EVIDENCE = "evidence/index.html"
 STAGES = "stages/index.html"
 
 
-def stage(stage_id: str) -> str:
-    return f"stages/{stage_id}.html"
+def _page_in(folder: str) -> Callable[[str], str]:
+    """One page per item of a kind: `<folder>/<id>.html`."""
+    return lambda item_id: f"{folder}/{item_id}.html"
 
 
-def owner(owner_id: str) -> str:
-    return f"owners/{owner_id}.html"
-
-
-def brief(brief_id: str) -> str:
-    return f"briefs/{brief_id}.html"
-
-
-def experiment(experiment_id: str) -> str:
-    return f"experiments/{experiment_id}.html"
-
-
-def evidence(evidence_id: str) -> str:
-    return f"evidence/{evidence_id}.html"
+stage = _page_in("stages")
+owner = _page_in("owners")
+brief = _page_in("briefs")
+experiment = _page_in("experiments")
+evidence = _page_in("evidence")
 
 
 def touchpoint(item: Touchpoint) -> str:
