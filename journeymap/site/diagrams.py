@@ -8,6 +8,7 @@ Links are relative to the page the SVG is inlined into (`root` is "" or "../").
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 import graphviz
@@ -37,8 +38,10 @@ def _t(text: str) -> str:
     return graphviz.escape(text)
 
 
-def _label(*lines: str) -> str:
-    return "\\n".join(_t(line) for line in lines if line)
+def _label(*lines: str, width: int = 28) -> str:
+    """Escaped lines joined by DOT's line break; long lines wrapped so nodes stay narrow."""
+    wrapped = [part for line in lines if line for part in textwrap.wrap(line, width) or [line]]
+    return "\\n".join(_t(part) for part in wrapped)
 
 
 def _render(graph: graphviz.Digraph, name: str, title: str, description: str) -> Diagram:
@@ -72,6 +75,8 @@ def _graph(name: str) -> graphviz.Digraph:
 def stage_flow(journey: Journey, root: str) -> Diagram:
     """Stages left to right, grouped by phase, conversion on every edge, the weakest link and slowest stage marked."""
     graph = _graph("stage-flow")
+    graph.attr(ranksep="0.35", nodesep="0.2")
+    graph.attr("node", margin="0.1,0.04")
     weakest = journey.weakest_link()
     slowest = journey.slowest_stage()
     by_phase: dict[str, list[Stage]] = {}
@@ -88,11 +93,11 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
             volume = stage.volume
             lines = [stage.name]
             if volume is not None and volume.value is not None:
-                lines.append(f"{volume.format(volume.value)} {volume.name}")
+                lines += [volume.format(volume.value), volume.name]
             if slowest is not None and stage.id == slowest.id:
                 lines.append(f"SLOWEST: {slowest.cycle_time_days:g} days")
             attrs = {"peripheries": "2", "color": WEAK, "penwidth": "2"} if slowest and stage.id == slowest.id else {}
-            target.node(f"s_{stage.id}", label=_label(*lines), URL=_t(root + links.stage(stage.id)),
+            target.node(f"s_{stage.id}", label=_label(*lines, width=20), URL=_t(root + links.stage(stage.id)),
                         tooltip=_t(f"{stage.name}: {stage.job}"), **attrs)
         if sub is not None:
             graph.subgraph(sub)
