@@ -180,3 +180,20 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(clean_map: Path) -> N
     os.environ.pop("NO_COLOR", None)
     assert "\x1b[" in _in_a_terminal(args, {})
     assert "\x1b[" not in _in_a_terminal(args, {"NO_COLOR": "1"})
+
+
+def test_github_annotations_escape_what_would_break_the_command() -> None:
+    from journeymap.findings import Finding, Location, Severity
+    from journeymap.report import as_github
+
+    finding = Finding("schema", Severity.WARNING, Location("stages/a,b:c.yaml", 3, 1), "100% sure\nsecond line")
+    line = as_github([finding], Path("/nonexistent/map"))
+    assert line == ("::warning file=map/stages/a%2Cb%3Ac.yaml,line=3,col=1,title=schema::100%25 sure%0Asecond line")
+
+
+def test_findings_about_a_whole_file_have_a_null_line_in_json(clean_map: Path) -> None:
+    (clean_map / "owners.yaml").unlink()
+    report = json.loads(run_cli("check", str(clean_map), "--format", "json").stdout)
+    jsonschema.validate(report, FINDINGS_SHAPE)
+    assert {"rule": "schema", "file": "owners.yaml", "line": None}.items() <= next(
+        f for f in report["findings"] if f["file"] == "owners.yaml").items()
