@@ -13,23 +13,15 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def identified(journey: Journey) -> Iterator[tuple[str, str, Location]]:
-    """Every (kind, id, place) in the map, in file order."""
-    for phase in journey.phases:
-        yield "phase", phase.id, phase.origin.at("id")
-    for owner in journey.owners:
-        yield "owner", owner.id, owner.origin.at("id")
-    for persona in journey.personas:
-        yield "persona", persona.id, persona.origin.at("id")
-    for stage in journey.stage_files:
-        yield "stage", stage.id, stage.origin.at("id")
-        for touchpoint in stage.touchpoints:
-            yield "touchpoint", touchpoint.id, touchpoint.origin.at("id")
-    for experiment in journey.experiments:
-        yield "experiment", experiment.id, experiment.origin.at("id")
-    for brief in journey.briefs:
-        yield "brief", brief.id, brief.origin.at()
-    for note in journey.evidence:
-        yield "evidence", note.id, note.origin.at()
+    """Every (kind, id, place) in the map, kind by kind, each in file order."""
+    kinds: list[tuple[str, list]] = [
+        ("phase", journey.phases), ("owner", journey.owners), ("persona", journey.personas),
+        ("stage", journey.stage_files), ("touchpoint", journey.touchpoints),
+        ("experiment", journey.experiments), ("brief", journey.briefs), ("evidence", journey.evidence)]
+    for kind, items in kinds:
+        for item in items:
+            # briefs and evidence take their id from the file name: point at the file
+            yield kind, item.id, item.origin.at() if kind in ("brief", "evidence") else item.origin.at("id")
 
 
 def slugify(text: str) -> str:
