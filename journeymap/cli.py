@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .check import Checked
+    from .site import Built
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -25,7 +30,7 @@ def _source(source: str | None) -> Path:
     return example_map()
 
 
-def _run_check(source: str | None):
+def _run_check(source: str | None) -> Checked:
     from .check import check_map
     from .load import MapNotFound
 
@@ -96,7 +101,7 @@ def build(source: str | None, output: str, keep_going: bool, strict: bool, templ
     sys.exit(EXIT_FAILED if failing else EXIT_OK)
 
 
-def _build_site(checked, output: Path, templates: Path | None):
+def _build_site(checked: Checked, output: Path, templates: Path | None) -> Built:
     import graphviz
 
     from .site import TemplateProblem, build_site

@@ -52,7 +52,8 @@ class Site:
         self.journey = journey
         self.findings = findings
         self.colours = diagrams.owner_colours(journey)
-        self.repo_path = path_in_repository(root).as_posix().strip(".").strip("/")
+        repo_path = path_in_repository(root).as_posix()
+        self.repo_path = "" if repo_path == "." else repo_path
         self.emotions = EMOTIONS
 
     # -- findings next to the things they are about --
