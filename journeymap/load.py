@@ -84,32 +84,56 @@ class MapNotFound(Exception):
     """The folder given is not a journey map: the command cannot run at all."""
 
 
-def load_folder(root: Path) -> Folder:
-    """Read every file of a map folder; a file that cannot be parsed is a problem, not a stop."""
+def find_journeys(root: Path) -> list[Path]:
+    """The journey folders under `root`: itself, or, for a portfolio, its subfolders that hold a journey.yaml."""
     root = Path(root)
     if not root.is_dir():
         raise MapNotFound(f"{root}: no such folder; give the folder that holds journey.yaml")
+    if (root / "journey.yaml").is_file():
+        return [root]
+    journeys = sorted(p for p in root.iterdir() if p.is_dir() and (p / "journey.yaml").is_file())
+    if not journeys:
+        raise MapNotFound(f"{root}: no journey.yaml here or in its subfolders; give the folder that holds "
+                          "journey.yaml (title, review, stages), or a portfolio folder of such folders")
+    return journeys
+
+
+def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Folder:
+    """Read every file of one journey's folder; a file that cannot be parsed is a problem, not a stop.
+
+    In a portfolio, `prefix` ("new-logo/") makes each file relative to the portfolio folder, and
+    `shared_owners` says the portfolio's owners.yaml serves this journey.
+    """
+    root = Path(root)
+    find_journeys(root)  # raises MapNotFound with the message a user needs
     if not (root / "journey.yaml").is_file():
-        raise MapNotFound(
-            f"{root}: no journey.yaml here; give the folder that holds journey.yaml "
-            "(title, review, stages)"
-        )
+        raise MapNotFound(f"{root}: no journey.yaml here")
     documents: list[Document] = []
     problems: list[Problem] = []
     unreadable: set[str] = set()
-    if not any((root / f"owners{suffix}").is_file() for suffix in (".yaml", ".yml")):
-        problems.append(Problem("schema", Location("owners.yaml", None, None),
+    if not shared_owners and not any((root / f"owners{suffix}").is_file() for suffix in (".yaml", ".yml")):
+        problems.append(Problem("schema", Location(f"{prefix}owners.yaml", None, None),
                                 "the map has no owners.yaml: create it with `owners:` listing each team's `id`, "
                                 "`name` and `department`"))
     for kind, path in _map_files(root):
         rel = path.relative_to(root).as_posix()
-        document, found = read_document(path, rel, kind)
+        document, found = read_document(path, prefix + rel, kind)
         problems.extend(found)
         if document is None:
-            unreadable.add(rel)
+            unreadable.add(rel)  # relative to the journey: rules ask "is a stages/ file unreadable?"
         else:
             documents.append(document)
     return Folder(root, documents, problems, unreadable)
+
+
+def load_shared_owners(root: Path) -> tuple[Document | None, list[Problem], bool]:
+    """A portfolio's owners.yaml: (document, problems, whether a file exists at all)."""
+    for suffix in (".yaml", ".yml"):
+        path = Path(root) / f"owners{suffix}"
+        if path.is_file():
+            document, problems = read_document(path, path.name, "owners")
+            return document, problems, True
+    return None, [], False
 
 
 def _map_files(root: Path) -> list[tuple[str, Path]]:

@@ -7,7 +7,7 @@ absent, so every rule can still run over the rest of the map.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -217,7 +217,14 @@ class Journey:
     checks: dict[str, str]
     origin: Origin
     problems: list[Problem] = field(default_factory=list)
-    unreadable: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)  # paths relative to this journey's folder
+    prefix: str = ""  # in a portfolio, this journey's folder ("new-logo/"); file paths start with it
+    owners_used_elsewhere: frozenset[str] = frozenset()  # by the portfolio's other journeys
+
+    @property
+    def slug(self) -> str:
+        """The journey's folder name in a portfolio; "" for a single journey."""
+        return self.prefix.rstrip("/")
 
     # -- lookups (first definition wins; duplicates are a rule's business) --
 
@@ -356,9 +363,9 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def build_journey(folder: Folder, shared_owners: list[Document] = ()) -> Journey:  # type: ignore[assignment]
-    """Turn a folder's documents into a Journey; `shared_owners` serves a portfolio."""
-    journey_doc = next(iter(folder.of_kind("journey")), None) or Document("journey.yaml", "journey", {})
+def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix: str = "") -> Journey:
+    """Turn a folder's documents into a Journey; a portfolio passes its shared owners and the folder prefix."""
+    journey_doc = next(iter(folder.of_kind("journey")), None) or Document(f"{prefix}journey.yaml", "journey", {})
     data = journey_doc.fields
     review = _mapping(data, "review")
     checks = _mapping(data, "checks")
@@ -389,6 +396,7 @@ def build_journey(folder: Folder, shared_owners: list[Document] = ()) -> Journey
         origin=Origin(journey_doc),
         problems=list(folder.problems),
         unreadable=set(folder.unreadable),
+        prefix=prefix,
     )
 
 

@@ -108,7 +108,8 @@ def idle_owner(journey: Journey) -> Iterator[Gap]:
     """An owner owns no touchpoint.
 
     Why: a team in owners.yaml that owns nothing is either missing from the
-    journey or should be removed from the registry.
+    journey or should be removed from the registry. In a portfolio, a team
+    counts as busy when any journey gives it a touchpoint.
 
     Fails:
         owners:
@@ -117,7 +118,7 @@ def idle_owner(journey: Journey) -> Iterator[Gap]:
     Passes:
         an owner that at least one touchpoint names in `owner:`
     """
-    owning = {touchpoint.owner for touchpoint in journey.touchpoints}
+    owning = {touchpoint.owner for touchpoint in journey.touchpoints} | journey.owners_used_elsewhere
     for owner in journey.owners:
         if owner.id and owner.id not in owning:
             yield Gap(owner.origin.at("id"), f"owner `{owner.id}` owns no touchpoint: give it a touchpoint's "

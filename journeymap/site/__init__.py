@@ -13,6 +13,7 @@ import markdown as markdown_lib
 from markupsafe import Markup, escape
 
 from ..check import Checked
+from ..model import Journey
 from ..resources import templates_dir
 from . import links
 from .export import export
@@ -61,20 +62,41 @@ def code_spans(text: str) -> Markup:
 
 
 def build_site(checked: Checked, output: Path, templates: Path | None = None) -> Built:
-    journey, findings = checked.journey, checked.findings
+    """Render every journey (a portfolio: each in its own folder, under an index of journeys)."""
     check_output(output, checked.root)
     folders = template_folders(checked.root, templates)
     env = environment(folders)
-    site = Site(journey, findings, checked.root)
-    all_pages = list(pages(journey, site))
-    nav = _nav(journey)
+    pages_written = 0
     with staged(output) as folder:
-        for page in all_pages:
-            write_text(folder, page.path, _render(env, page, site, nav))
-        _copy_assets(folders, folder / "assets")
-        write_text(folder, "assets/search-index.js", search_index(journey))
-        write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")
-    return Built(output, len(all_pages))
+        for journey in checked.journeys:
+            pages_written += _write_journey(env, folders, journey, checked, folder / journey.prefix)
+        if checked.is_portfolio:
+            _copy_assets(folders, folder / "assets")
+            write_text(folder, links.INDEX, _render_portfolio(env, checked))
+            pages_written += 1
+    return Built(output, pages_written)
+
+
+def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journey, checked: Checked,
+                   folder: Path) -> int:
+    findings = checked.findings_of(journey)
+    site = Site(journey, findings, checked.root)
+    nav = _nav(checked.is_portfolio)
+    all_pages = list(pages(journey, site))
+    for page in all_pages:
+        write_text(folder, page.path, _render(env, page, site, nav))
+    _copy_assets(folders, folder / "assets")
+    write_text(folder, "assets/search-index.js", search_index(journey))
+    write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")
+    return len(all_pages)
+
+
+def _render_portfolio(env: jinja2.Environment, checked: Checked) -> str:
+    try:
+        return env.get_template("portfolio.html").render(
+            root="", journeys=checked.journeys, findings=checked.findings, checked=checked, links=links)
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(f"portfolio.html: {error}") from error
 
 
 def _render(env: jinja2.Environment, page: Page, site: Site, nav: list[tuple[str, str]]) -> str:
@@ -88,8 +110,9 @@ def _render(env: jinja2.Environment, page: Page, site: Site, nav: list[tuple[str
         raise TemplateProblem(f"{page.template}: {error} (while rendering {page.path})") from error
 
 
-def _nav(journey) -> list[tuple[str, str]]:
-    return [("Map", links.INDEX), ("Stages", links.STAGES), ("Hand-offs", links.HANDOFFS),
+def _nav(in_portfolio: bool) -> list[tuple[str, str]]:
+    journeys = [("All journeys", "../" + links.INDEX)] if in_portfolio else []
+    return [*journeys, ("Map", links.INDEX), ("Stages", links.STAGES), ("Hand-offs", links.HANDOFFS),
             ("Teams", links.OWNERS), ("Briefs", links.BRIEFS), ("Experiments", links.EXPERIMENTS),
             ("Evidence", links.EVIDENCE), ("Gaps", links.GAPS)]
 

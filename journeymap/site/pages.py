@@ -172,10 +172,10 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],
     }, journey.origin.file)
     yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
-               {"diagram": diagrams.handoffs(journey, "")}, "stages/")
-    yield Page(links.GAPS, "gaps.html", "Gaps", {}, "")
+               {"diagram": diagrams.handoffs(journey, "")}, journey.prefix + "stages/")
+    yield Page(links.GAPS, "gaps.html", "Gaps", {}, journey.prefix)
     all_columns = columns(journey, site, with_orphans=True)
-    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, "stages/")
+    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.prefix + "stages/")
     for column in all_columns:
         stage = column.stage
         yield Page(links.stage(stage.id), "stage.html", stage.name, {
@@ -183,7 +183,7 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
             "briefs": journey.briefs_for(stage.id), "experiments": journey.experiments_for(stage.id),
             "evidence": journey.evidence_for(stage), "phase": journey.phase_of(stage),
         }, stage.origin.file)
-    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, "owners.yaml"))
+    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, journey.prefix + "owners.yaml"))
     for owner in _unique(journey.owners):
         yield Page(links.owner(owner.id), "owner.html", owner.name or owner.id, {
             "owner": owner,
@@ -192,18 +192,18 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
             "briefs": [b for b in journey.briefs if b.owner == owner.id],
             "gaps": site.owner_findings(owner.id),
         }, owner.origin.file)
-    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, "briefs/")
+    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, journey.prefix + "briefs/")
     for brief in _unique(journey.briefs):
         yield Page(links.brief(brief.id), "brief.html", brief.title, {
             "brief": brief, "stage": journey.stage(brief.stage),
         }, brief.origin.file)
     board = {status: [e for e in journey.experiments if e.status == status] for status in EXPERIMENT_STATUSES}
-    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, "experiments/")
+    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, journey.prefix + "experiments/")
     for experiment in _unique(journey.experiments):
         yield Page(links.experiment(experiment.id), "experiment.html", experiment.name, {
             "experiment": experiment, "stage": journey.stage(experiment.stage),
         }, experiment.origin.file)
-    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, "evidence/")
+    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, journey.prefix + "evidence/")
     for note in _unique(journey.evidence):
         yield Page(links.evidence(note.id), "evidence.html", note.title, {
             "note": note, "stages": [s for s in journey.stages if note in journey.evidence_for(s)],

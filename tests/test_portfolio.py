@@ -1,0 +1,84 @@
+"""FORMAT.md's portfolio: several journeys sharing one owners.yaml, checked and built together."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from . import sitecheck
+from .conftest import run_cli
+
+PORTFOLIO = Path(__file__).parent / "fixtures" / "portfolio"
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    copy = tmp_path / "journeys"
+    shutil.copytree(PORTFOLIO, copy)
+    return copy
+
+
+def findings(folder: Path) -> list[dict]:
+    result = run_cli("check", str(folder), "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def test_findings_are_relative_to_the_portfolio_folder() -> None:
+    files = {f["file"] for f in findings(PORTFOLIO)}
+    assert "new-logo/owners.yaml" in files and "owners.yaml" in files
+    assert all(not f.startswith("/") for f in files)
+
+
+def test_an_owner_defined_in_the_shared_and_a_journeys_own_file_is_a_duplicate_id() -> None:
+    duplicates = [f for f in findings(PORTFOLIO) if f["rule"] == "duplicate-id"]
+    assert [(f["file"], f["line"]) for f in duplicates] == [("new-logo/owners.yaml", 5)]
+    assert "owners.yaml:5:5" in duplicates[0]["message"]
+
+
+def test_idle_owner_looks_across_the_whole_portfolio_and_reports_once() -> None:
+    idle = [f for f in findings(PORTFOLIO) if f["rule"] == "idle-owner"]
+    # success owns a touchpoint only in expansion/, sdr only in new-logo/: neither is idle
+    assert [(f["file"], "partners" in f["message"]) for f in idle] == [("owners.yaml", True)]
+
+
+def test_ids_are_unique_within_a_journey_not_across_journeys() -> None:
+    assert not [f for f in findings(PORTFOLIO) if f["rule"] == "duplicate-id" and "touchpoint" in f["message"]]
+
+
+def test_a_journey_cannot_use_another_journeys_own_team(portfolio: Path) -> None:
+    stage = portfolio / "expansion/stages/adopt.yaml"
+    stage.write_text(stage.read_text().replace("owner: success", "owner: sdr"))
+    unknown = [f for f in findings(portfolio) if f["rule"] == "unknown-owner"]
+    assert [(f["file"], f["line"]) for f in unknown] == [("expansion/stages/adopt.yaml", 9)]
+
+
+def test_a_broken_shared_owners_file_is_one_finding(portfolio: Path) -> None:
+    (portfolio / "owners.yaml").write_text("owners: [\n")
+    found = findings(portfolio)
+    assert [f["rule"] for f in found if f["file"] == "owners.yaml"] == ["invalid-yaml"]
+    assert not [f for f in found if f["rule"] == "unknown-owner"]
+
+
+def test_github_annotations_name_the_journey_folder(portfolio: Path) -> None:
+    result = run_cli("check", str(portfolio), "--format", "github", cwd=portfolio)
+    assert "::error file=new-logo/owners.yaml,line=5" in result.stdout
+
+
+def test_portfolio_builds_a_site_per_journey_under_an_index(portfolio: Path, tmp_path: Path) -> None:
+    own = portfolio / "new-logo/owners.yaml"
+    own.write_text(own.read_text().replace("  - id: sales   # defined in the shared owners.yaml too\n"
+                                           "    name: Sales (new logos)\n    department: Sales\n", ""))
+    result = run_cli("build", str(portfolio), "--output", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    assert sitecheck.problems(site) == []
+    index = sitecheck.hrefs(site / "index.html")
+    assert {"new-logo/index.html", "expansion/index.html"} <= index
+    for journey in ("new-logo", "expansion"):
+        assert "../../index.html" in sitecheck.hrefs(site / journey / "stages/index.html")
+        assert (site / journey / "map.json").is_file()
+    assert "Kickoff call" in (site / "expansion/owners/success.html").read_text()
