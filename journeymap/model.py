@@ -449,8 +449,9 @@ def _metric(document: Document, kind: str, data: dict) -> Metric:
     return Metric(
         kind=kind, name=_text(data, "name"), value=_number(data, "value"), target=_number(data, "target"),
         unit=_text(data, "unit"), better=_text(data, "better") or "higher", source=_text(data, "source"),
-        history=tuple(sorted((str(k), v) for k, v in history.items()
-                             if isinstance(v, (int, float)) and not isinstance(v, bool))),
+        # in the order written: periods such as "Jan 2026" do not sort as text
+        history=tuple((str(k), v) for k, v in history.items()
+                      if isinstance(v, (int, float)) and not isinstance(v, bool)),
         origin=Origin(document, ("metrics", kind)),
     )
 
