@@ -310,3 +310,19 @@ def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> N
     for transition in journey.transitions():
         label = "?" if transition.conversion is None else f"{transition.conversion:.0%}"
         assert f">{label}</text>" in flow
+
+
+def test_sparkline_follows_history_in_written_order_then_the_current_value(tmp_path: Path) -> None:
+    from journeymap.check import check_map
+    from journeymap.site.pages import Site
+
+    stage = CLEAN_MAP["stages/spark.yaml"].replace(
+        "    target: 1200\n", "    target: 1200\n    history: {Nov 2026: 400, Apr 2026: 100, Dec 2026: 900}\n")
+    folder = write_map(tmp_path / "map", {**CLEAN_MAP, "stages/spark.yaml": stage})
+    checked = check_map(folder)
+    metric = checked.journey.stage("spark").volume
+    points = [tuple(map(float, p.split(","))) for p in Site(checked.journey, [], folder).sparkline(metric).split()]
+    assert len(points) == 4 and points[0][0] == 0 and points[-1][0] == 100
+    # values 400, 100, 900, then the current 1000: a higher value is drawn higher (a smaller y)
+    ys = [y for _, y in points]
+    assert ys[1] > ys[0] > ys[2] > ys[3]
