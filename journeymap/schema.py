@@ -112,7 +112,7 @@ def journey_schema(rule_ids: list[str]) -> dict:
             "name": _d(_text, "the phase's name"),
             "goal": _d(_text, "the phase's primary goal"),
         }, required=("id", "name"), description="a phase")},
-        "stages": _ids("the journey's stage ids, in order"),
+        "stages": {**_ids("the journey's stage ids, in order"), "minItems": 1},
         "checks": {"type": "object", "additionalProperties": False,
                    "properties": {rule: severity for rule in rule_ids},
                    "description": "per-rule severity: error | warning | info | off"},
@@ -222,6 +222,9 @@ def _explain(error: Any, document: Document) -> list[Problem]:
                         f"{_type_hint(wanted, path)}")]
     if error.validator == "pattern" and error.validator_value == ISO_DATE:
         return [problem(f"{where} is `{instance}`, not an ISO date: write it as YYYY-MM-DD, e.g. 2026-10-01")]
+    if error.validator == "minItems":
+        return [problem(f"{where} is empty: list at least one, e.g. `{path[-1] if path else 'stages'}: "
+                        "[trigger, research]`")]
     if error.validator == "format":
         return [problem(f"{where} is `{instance}`, which is no calendar date: write a real date as YYYY-MM-DD")]
     if error.validator in ("minimum", "maximum"):

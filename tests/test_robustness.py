@@ -51,3 +51,15 @@ def test_keep_going_renders_a_map_with_broken_files(tmp_path: Path, file: str) -
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "site/gaps.html").is_file()
+
+
+def test_a_journey_without_stages_is_reported_and_still_renders(tmp_path: Path) -> None:
+    from . import sitecheck
+
+    journey = CLEAN_MAP["journey.yaml"].replace("stages: [spark, adopt]", "stages: []")
+    folder = write_map(tmp_path / "map", {**CLEAN_MAP, "journey.yaml": journey})
+    schema = [f for f in check_map(folder).findings if f.rule == "schema"]
+    assert [(f.location.line, "is empty" in f.message) for f in schema] == [(10, True)]
+    result = run_cli("build", str(folder), "--output", str(tmp_path / "site"), "--keep-going")
+    assert result.returncode == 1 and "no stages yet" in (tmp_path / "site/index.html").read_text()
+    assert sitecheck.problems(tmp_path / "site") == []
