@@ -197,7 +197,10 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         yield Page(links.brief(brief.id), "brief.html", brief.title, {
             "brief": brief, "stage": journey.stage(brief.stage),
         }, brief.origin.file)
-    board = {status: [e for e in journey.experiments if e.status == status] for status in EXPERIMENT_STATUSES}
+    # statuses outside the format (already findings) get a column too, so no experiment drops off the board
+    statuses = EXPERIMENT_STATUSES + sorted({e.status or "no status" for e in journey.experiments}
+                                            - set(EXPERIMENT_STATUSES))
+    board = {status: [e for e in journey.experiments if (e.status or "no status") == status] for status in statuses}
     yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, journey.prefix + "experiments/")
     for experiment in _unique(journey.experiments):
         yield Page(links.experiment(experiment.id), "experiment.html", experiment.name, {
