@@ -65,45 +65,28 @@ def unknown_reference(journey: Journey) -> Iterator[Gap]:
     Passes:
         next: [trial-signup]
     """
-    touchpoints = {t.id for t in journey.touchpoints}
-    if journey.incomplete("stages/"):
-        touchpoints = _Everything()
+    named: list[tuple[Location, str, str, str]] = []  # (where, who, kind, the id named)
     for t in journey.touchpoints:
-        for index, next_id in enumerate(t.next):
-            if next_id not in touchpoints:
-                yield _missing(t.origin.at("next", index), f"touchpoint `{t.id}`", "touchpoint", next_id,
-                               touchpoints)
-    items = [("brief", b) for b in journey.briefs] + [("experiment", e) for e in journey.experiments]
-    for kind, item in items:
-        for index, touchpoint_id in enumerate(item.touchpoints):
-            if touchpoint_id not in touchpoints:
-                yield _missing(item.origin.at("touchpoints", index), f"{kind} `{item.id}`", "touchpoint",
-                               touchpoint_id, touchpoints)
-    personas = {p.id for p in journey.personas}
-    if journey.persona and not journey.incomplete("personas.") and journey.persona not in personas:
-        yield _missing(journey.origin.at("persona"), "journey.yaml", "persona", journey.persona, personas)
-    phases = {p.id for p in journey.phases}
-    evidence = {n.id for n in journey.evidence}
-    if journey.incomplete("evidence/"):
-        evidence = _Everything()
+        named += [(t.origin.at("next", i), f"touchpoint `{t.id}`", "touchpoint", n) for i, n in enumerate(t.next)]
+    for kind, items in (("brief", journey.briefs), ("experiment", journey.experiments)):
+        named += [(item.origin.at("touchpoints", i), f"{kind} `{item.id}`", "touchpoint", n)
+                  for item in items for i, n in enumerate(item.touchpoints)]
+    if journey.persona:
+        named.append((journey.origin.at("persona"), "journey.yaml", "persona", journey.persona))
     for stage in journey.stage_files:
-        if stage.phase and stage.phase not in phases:
-            yield _missing(stage.origin.at("phase"), f"stage `{stage.id}`", "phase", stage.phase, phases)
-        for index, note in enumerate(stage.evidence):
-            if note not in evidence:
-                yield _missing(stage.origin.at("evidence", index), f"stage `{stage.id}`", "evidence", note,
-                               evidence)
-
-
-class _Everything(set):
-    """Stands in for ids that may live in a file that could not be read: nothing is unknown."""
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-def _missing(location: Location, who: str, kind: str, name: str, known: set[str]) -> Gap:
-    return Gap(location, f"{who} names {kind} `{name}`, which does not exist: {did_you_mean(name, known, kind)}")
+        if stage.phase:
+            named.append((stage.origin.at("phase"), f"stage `{stage.id}`", "phase", stage.phase))
+        named += [(stage.origin.at("evidence", i), f"stage `{stage.id}`", "evidence", n)
+                  for i, n in enumerate(stage.evidence)]
+    known = {"touchpoint": {t.id for t in journey.touchpoints}, "persona": {p.id for p in journey.personas},
+             "phase": {p.id for p in journey.phases}, "evidence": {n.id for n in journey.evidence}}
+    # ids may live in a file that could not be read; then nothing of that kind is called unknown
+    unjudgeable = {kind for kind, files in (("touchpoint", "stages/"), ("persona", "personas."),
+                                            ("evidence", "evidence/")) if journey.incomplete(files)}
+    for location, who, kind, name in named:
+        if kind not in unjudgeable and name not in known[kind]:
+            yield Gap(location, f"{who} names {kind} `{name}`, which does not exist: "
+                                f"{did_you_mean(name, known[kind], kind)}")
 
 
 @rule("orphan-stage", Severity.WARNING)
