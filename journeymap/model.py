@@ -7,6 +7,7 @@ absent, so every rule can still run over the rest of the map.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +15,9 @@ from typing import Any
 
 from .findings import Location
 from .load import Document, Folder, Problem
+
+#: FORMAT.md: every id is a slug; ids become file names, URLs and anchors
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ..findings import Gap, Location, Severity
-from ..model import Journey
+from ..model import SLUG, Journey
 from .registry import rule
-
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def identified(journey: Journey) -> Iterator[tuple[str, str, Location]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding
-from ..model import Journey, Metric, Origin, Stage, Touchpoint, Transition
+from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition
 from ..repository import path_in_repository
 from . import diagrams, links
 
@@ -218,16 +218,10 @@ def _unique(items: list) -> list:
     seen: set[str] = set()
     result = []
     for item in items:
-        if item.id and item.id not in seen and _is_slug(item.id):
+        if item.id and item.id not in seen and SLUG.match(item.id):
             seen.add(item.id)
             result.append(item)
     return result
-
-
-def _is_slug(text: str) -> bool:
-    from ..rules.ids import SLUG
-
-    return bool(SLUG.match(text))
 
 
 def _first_file(items: list, default: str) -> str:
