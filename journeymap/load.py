@@ -286,6 +286,8 @@ class _Builder:
             return None
         except (ValueError, OverflowError):  # e.g. 2026-13-45 looks like a date but is none
             return node.value
-        if isinstance(value, (dt.date, dt.datetime)):
+        if isinstance(value, dt.datetime):  # every date field is a day; a time of day adds nothing
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
             return value.isoformat()
         return value

@@ -25,6 +25,11 @@ def test_dates_and_period_keys_are_text() -> None:
     assert document.data == {"d": "2026-10-01", "h": {"2026-Q2": 1, "2026": 2}}
 
 
+def test_a_timestamp_reads_as_its_day() -> None:
+    document, _ = parse_yaml("d: 2026-10-01T09:30:00Z\n", "f.yaml", "stage")
+    assert document.data == {"d": "2026-10-01"}
+
+
 def test_duplicate_key_is_reported_at_the_repeat() -> None:
     _, problems = parse_yaml("a: 1\nb: 2\na: 3\n", "f.yaml", "stage")
     assert [(p.rule, p.location.line) for p in problems] == [("duplicate-key", 3)]
