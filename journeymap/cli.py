@@ -47,13 +47,16 @@ def main() -> None:
     """Customer journey maps as YAML in git: check them in CI, publish them as a site."""
 
 
-@main.command()
+@main.command(short_help="Check the map and report its gaps.")
 @click.argument("source", required=False, type=click.Path(file_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for tools, github for Actions annotations")
 @click.option("--strict", is_flag=True, help="fail on warnings too")
 def check(source: str | None, output_format: str, strict: bool) -> None:
-    """Check the map in SOURCE (default: journey/) and report its gaps."""
+    """Check the map in SOURCE (default: journey/) and report its gaps.
+
+    SOURCE may also be a portfolio: a folder whose subfolders each hold a journey.yaml.
+    """
     from .findings import fails
     from .report import as_github, as_json, as_text, wants_colour
 
@@ -70,7 +73,7 @@ def check(source: str | None, output_format: str, strict: bool) -> None:
     sys.exit(EXIT_FAILED if fails(findings, strict) else EXIT_OK)
 
 
-@main.command()
+@main.command(short_help="Check the map, then render it as a static site.")
 @click.argument("source", required=False, type=click.Path(file_okay=False))
 @click.option("--output", "-o", default="output", show_default=True, type=click.Path(file_okay=False),
               help="folder for the site; replaced whole on success, untouched on failure")
@@ -119,7 +122,7 @@ def _build_site(checked: Checked, output: Path, templates: Path | None) -> Built
     sys.exit(EXIT_UNUSABLE)
 
 
-@main.command(name="rules")
+@main.command(name="rules", short_help="List the rules, or explain one.")
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:
     """List every rule with its default severity, or print one rule's documentation."""
@@ -138,7 +141,7 @@ def rules_command(rule_id: str | None) -> None:
     click.echo(f"{found.id} (default severity: {found.severity.value})\n\n{found.doc}")
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of a file kind, for editors.")
 @click.argument("kind", required=False, default="journey",
                 type=click.Choice(["journey", "owners", "personas", "stage", "experiment", "brief", "evidence"]))
 @click.option("--write", "write_dir", type=click.Path(file_okay=False),
