@@ -123,6 +123,15 @@ class Touchpoint:
     handoff: str
     origin: Origin
 
+    @property
+    def needs_sla(self) -> bool:
+        """High intent, and nobody has said how fast the owner answers."""
+        return self.intent == "high" and self.response_sla_hours is None
+
+    def hands_off_unwritten(self, target: Touchpoint) -> bool:
+        """`next` passes the customer to another team and no `handoff` says how."""
+        return bool(self.owner and target.owner and self.owner != target.owner and not self.handoff)
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -281,6 +290,11 @@ class Journey:
 
     def experiments_for(self, stage_id: str) -> list[Experiment]:
         return [e for e in self.experiments if e.stage == stage_id]
+
+    def next_of(self, touchpoint: Touchpoint) -> list[tuple[int, Touchpoint]]:
+        """The touchpoints `next` names that exist, with their index in the list."""
+        found = [(index, self.touchpoint(next_id)) for index, next_id in enumerate(touchpoint.next)]
+        return [(index, target) for index, target in found if target is not None]
 
     def evidence_for(self, stage: Stage) -> list[Evidence]:
         """Evidence the stage cites, and evidence notes that name the stage."""

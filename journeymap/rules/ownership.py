@@ -70,7 +70,7 @@ def high_intent_no_sla(journey: Journey) -> Iterator[Gap]:
         - {id: demo-request, name: Demo request, owner: sdr, intent: high, response_sla_hours: 4}
     """
     for touchpoint in journey.touchpoints:
-        if touchpoint.intent == "high" and touchpoint.response_sla_hours is None:
+        if touchpoint.needs_sla:
             yield Gap(touchpoint.origin.at("intent"),
                       f"high-intent touchpoint `{touchpoint.id}` has no response SLA: add "
                       "`response_sla_hours:` (e.g. 4)")
@@ -93,11 +93,8 @@ def handoff_gap(journey: Journey) -> Iterator[Gap]:
           handoff: AE introduces the CSM on the closing call
     """
     for touchpoint in journey.touchpoints:
-        if touchpoint.handoff or not touchpoint.owner:
-            continue
-        for index, next_id in enumerate(touchpoint.next):
-            target = journey.touchpoint(next_id)
-            if target is not None and target.owner and target.owner != touchpoint.owner:
+        for index, target in journey.next_of(touchpoint):
+            if touchpoint.hands_off_unwritten(target):
                 yield Gap(touchpoint.origin.at("next", index),
                           f"`{touchpoint.id}` ({touchpoint.owner}) hands on to `{target.id}` ({target.owner}) "
                           "with no hand-off written: add `handoff:` saying how the change of owner is handled")

@@ -124,10 +124,6 @@ def _flow_text(journey: Journey) -> str:
     return "; ".join(parts) or "No stages yet."
 
 
-def is_handoff_gap(journey: Journey, source: Touchpoint, target: Touchpoint) -> bool:
-    return bool(source.owner and target.owner and source.owner != target.owner and not source.handoff)
-
-
 def _touchpoint_node(graph: graphviz.Digraph, journey: Journey, touchpoint: Touchpoint, colours: dict[str, str],
                      url: str) -> None:
     owner = journey.owner(touchpoint.owner)
@@ -139,9 +135,8 @@ def _touchpoint_node(graph: graphviz.Digraph, journey: Journey, touchpoint: Touc
                tooltip=_t(f"{touchpoint.name} — {owner_name}"), **attrs)
 
 
-def _handoff_edge(graph: graphviz.Digraph, journey: Journey, source: Touchpoint, target: Touchpoint,
-                  **attrs: str) -> None:
-    if is_handoff_gap(journey, source, target):
+def _handoff_edge(graph: graphviz.Digraph, source: Touchpoint, target: Touchpoint, **attrs: str) -> None:
+    if source.hands_off_unwritten(target):
         attrs.update(style="dashed", color=WEAK, fontcolor=WEAK, penwidth="2", label="NO HAND-OFF",
                      tooltip=_t(f"hand-off gap: {source.name} → {target.name}"))
     elif source.owner != target.owner:
@@ -168,12 +163,11 @@ def handoffs(journey: Journey, root: str) -> Diagram:
         graph.edge(f"anchor_{before.id}", f"anchor_{after.id}", style="invis", weight="10")
     gaps = 0
     for touchpoint in journey.touchpoints:
-        for next_id in touchpoint.next:
-            target = journey.touchpoint(next_id)
-            if target is not None and touchpoint.id in column and target.id in column:
-                gaps += is_handoff_gap(journey, touchpoint, target)
+        for _, target in journey.next_of(touchpoint):
+            if touchpoint.id in column and target.id in column:
+                gaps += touchpoint.hands_off_unwritten(target)
                 forward = column[target.id] > column[touchpoint.id]
-                _handoff_edge(graph, journey, touchpoint, target, constraint="true" if forward else "false")
+                _handoff_edge(graph, touchpoint, target, constraint="true" if forward else "false")
     description = (f"{len(column)} touchpoints in {len(journey.stages)} stages, one column per stage, coloured "
                    f"and labelled by owning team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed "
                    "red edges.")
@@ -191,9 +185,9 @@ def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
         _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
     graph.subgraph(sub)
     outside: set[str] = set()
-    pairs = [(t, journey.touchpoint(n)) for t in journey.touchpoints for n in t.next]
+    pairs = [(t, target) for t in journey.touchpoints for _, target in journey.next_of(t)]
     for source, target in pairs:
-        if target is None or (source.id not in inside and target.id not in inside):
+        if source.id not in inside and target.id not in inside:
             continue
         for other in (source, target):
             if other.id not in inside and other.id not in outside:
@@ -201,7 +195,7 @@ def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
                 other_stage = journey.stage(other.stage)
                 _touchpoint_node(graph, journey, other, colours, root + links.touchpoint(other))
                 graph.node(f"t_{other.id}", xlabel=_t(other_stage.name if other_stage else other.stage))
-        _handoff_edge(graph, journey, source, target)
+        _handoff_edge(graph, source, target)
     description = (f"{len(stage.touchpoints)} touchpoints of {stage.name}"
                    + (f", with {len(outside)} touchpoints of other stages they hand on to or from" if outside
                       else "") + ".")

@@ -106,12 +106,8 @@ class Site:
     def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
         return self.journey.touchpoint(touchpoint_id)
 
-    def needs_sla(self, touchpoint: Touchpoint) -> bool:
-        return touchpoint.intent == "high" and touchpoint.response_sla_hours is None
-
     def handoff_gaps(self, touchpoint: Touchpoint) -> list[Touchpoint]:
-        targets = [self.journey.touchpoint(n) for n in touchpoint.next]
-        return [t for t in targets if t is not None and diagrams.is_handoff_gap(self.journey, touchpoint, t)]
+        return [t for _, t in self.journey.next_of(touchpoint) if touchpoint.hands_off_unwritten(t)]
 
     def sparkline(self, metric: Metric) -> str:
         """Polyline points in a 100×24 box, oldest period on the left, current value last."""
