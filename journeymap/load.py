@@ -105,9 +105,9 @@ def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Fo
     `shared_owners` says the portfolio's owners.yaml serves this journey.
     """
     root = Path(root)
-    find_journeys(root)  # raises MapNotFound with the message a user needs
     if not (root / "journey.yaml").is_file():
-        raise MapNotFound(f"{root}: no journey.yaml here")
+        find_journeys(root)  # the message a user needs: no such folder, or no journey here
+        raise MapNotFound(f"{root}: no journey.yaml here; a portfolio is checked as a whole with check_map")
     documents: list[Document] = []
     problems: list[Problem] = []
     unreadable: set[str] = set()

@@ -268,6 +268,15 @@ class Journey:
     def owner(self, owner_id: str | None) -> Owner | None:
         return self._index["owner"].get(owner_id or "")
 
+    def owner_name(self, owner_id: str | None) -> str:
+        """The team's name, or the id as written when no team has it."""
+        owner = self.owner(owner_id)
+        return owner.name if owner else (owner_id or "")
+
+    def stage_name(self, stage_id: str) -> str:
+        stage = self.stage(stage_id)
+        return stage.name if stage else stage_id
+
     @cached_property
     def stages(self) -> list[Stage]:
         """The stages in journey order, each once, skipping ids with no file."""

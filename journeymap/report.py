@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 
 import click
 
 from .findings import Finding, Severity, summarize
-from .repository import path_in_repository
+from .repository import repository_file
 
 _COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -21,9 +22,7 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
     for file, group in groupby(findings, key=lambda f: f.location.file):
         lines.append(click.style(_display_path(root, file), bold=True) if colour else _display_path(root, file))
         for finding in group:
-            loc = finding.location
-            where = _display_path(root, file) + "".join(
-                f":{n}" for n in (loc.line, loc.column if loc.line else None) if n is not None)
+            where = replace(finding.location, file=_display_path(root, file))
             severity = finding.severity.value
             if colour:
                 severity = click.style(severity, fg=_COLOUR[finding.severity], bold=True)
@@ -45,12 +44,11 @@ def as_json(findings: list[Finding]) -> str:
 
 def as_github(findings: list[Finding], root: Path) -> str:
     """GitHub Actions workflow commands; paths relative to the repository root."""
-    base = path_in_repository(root)
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for finding in findings:
         loc = finding.location
-        props = [f"file={_escape_property((base / loc.file).as_posix())}"]
+        props = [f"file={_escape_property(repository_file(root, loc.file))}"]
         if loc.line is not None:
             props.append(f"line={loc.line}")
             if loc.column is not None:

@@ -15,3 +15,9 @@ def path_in_repository(root: Path) -> Path:
         return root.relative_to(Path.cwd().resolve())
     except ValueError:
         return Path(root.name)
+
+
+def repository_file(root: Path, file: str) -> str:
+    """A map file's path from the repository root, with forward slashes ("" = the map folder itself)."""
+    folder = path_in_repository(root).as_posix()
+    return "/".join(part for part in ("" if folder == "." else folder, file) if part)

@@ -92,22 +92,23 @@ def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journe
 
 
 def _render_portfolio(env: jinja2.Environment, checked: Checked) -> str:
-    try:
-        return env.get_template("portfolio.html").render(
-            root="", journeys=checked.journeys, findings=checked.findings, checked=checked, links=links)
-    except jinja2.TemplateError as error:
-        raise TemplateProblem(f"portfolio.html: {error}") from error
+    return _render_template(env, "portfolio.html", links.INDEX, root="", journeys=checked.journeys,
+                            findings=checked.findings, checked=checked)
 
 
 def _render(env: jinja2.Environment, page: Page, site: Site, nav: list[tuple[str, str]]) -> str:
+    return _render_template(env, page.template, page.path, page=page, root=page.root, site=site,
+                            journey=site.journey, findings=site.findings, nav=nav, **page.context)
+
+
+def _render_template(env: jinja2.Environment, name: str, path: str, **context: object) -> str:
+    """Render one template; a broken (user) template becomes a message naming template and line."""
     try:
-        template = env.get_template(page.template)
-        return template.render(page=page, root=page.root, site=site, journey=site.journey,
-                               findings=site.findings, nav=nav, **page.context)
+        return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}") from error
     except jinja2.TemplateError as error:
-        raise TemplateProblem(f"{page.template}: {error} (while rendering {page.path})") from error
+        raise TemplateProblem(f"{name}: {error} (while rendering {path})") from error
 
 
 def _nav(in_portfolio: bool) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition
-from ..repository import path_in_repository
+from ..repository import repository_file
 from . import diagrams, links
 
 EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
@@ -52,8 +52,7 @@ class Site:
         self.journey = journey
         self.findings = findings
         self.colours = diagrams.owner_colours(journey)
-        repo_path = path_in_repository(root).as_posix()
-        self.repo_path = "" if repo_path == "." else repo_path
+        self.root = root
         self.emotions = EMOTIONS
 
     # -- findings next to the things they are about --
@@ -75,7 +74,7 @@ class Site:
     # -- links back to the YAML --
 
     def source_path(self, file: str) -> str:
-        return "/".join(part for part in (self.repo_path, file) if part)
+        return repository_file(self.root, file)
 
     def edit_url(self, file: str) -> str | None:
         """GitHub's editor for a file; its folder view for a folder ("briefs/", or "" for the map)."""
@@ -94,14 +93,6 @@ class Site:
         return f"{repo}/blob/{self.journey.edit_branch}/{self.source_path(file)}{anchor}"
 
     # -- small facts templates need --
-
-    def owner_name(self, owner_id: str | None) -> str:
-        owner = self.journey.owner(owner_id)
-        return owner.name if owner else (owner_id or "")
-
-    def stage_name(self, stage_id: str) -> str:
-        stage = self.journey.stage(stage_id)
-        return stage.name if stage else stage_id
 
     def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
         return self.journey.touchpoint(touchpoint_id)

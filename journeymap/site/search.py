@@ -12,11 +12,10 @@ def entries(journey: Journey) -> list[dict[str, str]]:
     def entry(kind: str, title: str, url: str, *text: str) -> dict[str, str]:
         return {"kind": kind, "title": title, "url": url, "text": " ".join(t for t in text if t)}
 
-    owner_name = {o.id: o.name for o in journey.owners}
     result = [entry("stage", s.name, links.stage(s.id), s.job, s.description, s.milestone)
               for s in journey.stages]
-    result += [entry("touchpoint", t.name, links.touchpoint(t), owner_name.get(t.owner or "", t.owner or ""),
-                     t.channel, t.initiator, t.intent, t.description) for s in journey.stages for t in s.touchpoints]
+    result += [entry("touchpoint", t.name, links.touchpoint(t), journey.owner_name(t.owner), t.channel,
+                     t.initiator, t.intent, t.description) for s in journey.stages for t in s.touchpoints]
     result += [entry("team", o.name, links.owner(o.id), o.department, o.lead) for o in journey.owners]
     result += [entry("brief", b.title, links.brief(b.id), b.stage, b.body[:300]) for b in journey.briefs]
     result += [entry("experiment", e.name, links.experiment(e.id), e.hypothesis, e.status)
