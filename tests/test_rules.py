@@ -70,26 +70,30 @@ CASES = [
     Case("duplicate-id", {ADOPT: ("  - id: welcome", "  - id: ad")}, ADOPT, "- id: ad",
          passing={ADOPT: ("  - id: welcome", "  - id: welcome-2")}),
     Case("duplicate-id", {"owners.yaml": ("  - id: cs", "  - id: mkt  # again")}, "owners.yaml", "# again"),
-    Case("unowned-touchpoint", {ADOPT: ("    owner: cs\n", "")}, ADOPT, "- id: welcome"),
+    Case("unowned-touchpoint", {ADOPT: ("    owner: cs\n", "")}, ADOPT, "- id: welcome",
+         passing={ADOPT: ("    owner: cs\n", "    owner: css\n")}),  # owned, if by an unknown team
     Case("unowned-touchpoint", {ADOPT: ("    owner: cs\n", "    owner:\n")}, ADOPT, "owner:"),
     Case("unknown-owner", {ADOPT: ("    owner: cs\n", "    owner: css\n")}, ADOPT, "owner: css",
          passing={ADOPT: ("    owner: cs\n", "    owner: mkt\n")}),
     Case("unknown-owner", {"briefs/spark-brief.md": ("owner: mkt", "owner: marketing")},
          "briefs/spark-brief.md", "owner: marketing"),
     Case("unknown-stage", {"briefs/adopt-brief.md": ("stage: adopt", "stage: adoptt")}, "briefs/adopt-brief.md",
-         "stage: adoptt"),
+         "stage: adoptt", passing={"briefs/adopt-brief.md": ("stage: adopt", "stage: spark")}),
     Case("unknown-stage", {"journey.yaml": ("stages: [spark, adopt]", "stages: [spark, adopt, renew]")},
          "journey.yaml", "stages: [spark"),
     Case("unknown-stage", {"experiments/faster-reply.yaml": ("stage: spark", "stage: sparks")},
          "experiments/faster-reply.yaml", "stage: sparks"),
-    Case("unknown-reference", {SPARK: ("next: [welcome]", "next: [welcom]")}, SPARK, "next: [welcom]"),
+    Case("unknown-reference", {SPARK: ("next: [welcome]", "next: [welcom]")}, SPARK, "next: [welcom]",
+         passing={"briefs/spark-brief.md": ("touchpoints: [ad]", "touchpoints: [ad, welcome]")}),
     Case("unknown-reference", {"journey.yaml": ("persona: pat", "persona: patt")}, "journey.yaml", "persona: patt"),
     Case("unknown-reference", {SPARK: ("phase: early", "phase: late")}, SPARK, "phase: late"),
     Case("unknown-reference", {SPARK: ("evidence: [talk]", "evidence: [talks]")}, SPARK, "evidence: [talks]"),
     Case("unknown-reference", {"briefs/spark-brief.md": ("touchpoints: [ad]", "touchpoints: [add]")},
          "briefs/spark-brief.md", "touchpoints: [add]"),
     Case("missing-metric", {ADOPT: ("  health:\n    name: Weekly active share\n    value: 0.5\n    unit: ratio\n",
-                                    "")}, ADOPT, "metrics:"),
+                                    "")}, ADOPT, "metrics:",
+         passing={ADOPT: ("  health:\n    name: Weekly active share\n    value: 0.5\n    unit: ratio\n",
+                          "  health: {name: NPS}\n")}),  # named is enough: a value may come later
     Case("missing-job", {ADOPT: ("job: Get the team using it\n", "")}, ADOPT, "id: adopt",
          passing={ADOPT: ("job: Get the team using it\n", "job: Use it\n")}),
     Case("empty-stage", {ADOPT: (CLEAN_MAP[ADOPT][CLEAN_MAP[ADOPT].index("touchpoints:"):],
@@ -97,7 +101,9 @@ CASES = [
                          SPARK: ("    next: [welcome]\n    handoff: Marketing passes the lead to CS in the CRM\n",
                                  ""),
                          "owners.yaml": ("  - id: cs\n    name: Customer Success\n    department: Customer Success\n",
-                                         "")}, ADOPT, "touchpoints: []"),
+                                         "")}, ADOPT, "touchpoints: []",
+         passing={ADOPT: (CLEAN_MAP[ADOPT][CLEAN_MAP[ADOPT].index("touchpoints:"):],
+                          "touchpoints: [{id: welcome, name: Welcome, owner: cs}]\n")}),
     Case("orphan-stage", {"journey.yaml": ("stages: [spark, adopt]", "stages: [spark]")}, ADOPT, "id: adopt",
          passing={"journey.yaml": ("stages: [spark, adopt]", "stages: [adopt, spark]")}),
     Case("unbriefed-stage", {"briefs/adopt-brief.md": None}, ADOPT, "id: adopt",
@@ -105,7 +111,8 @@ CASES = [
     Case("high-intent-no-sla", {SPARK: ("    response_sla_hours: 4\n", "")}, SPARK, "intent: high",
          passing={SPARK: ("    response_sla_hours: 4\n    next", "    response_sla_hours: 0.5\n    next")}),
     Case("handoff-gap", {SPARK: ("    handoff: Marketing passes the lead to CS in the CRM\n", "")}, SPARK,
-         "next: [welcome]"),
+         "next: [welcome]", passing={SPARK: ("    handoff: Marketing passes the lead to CS in the CRM\n", ""),
+                                     ADOPT: ("    owner: cs\n", "    owner: mkt\n")}),  # same team: no hand-off
     Case("no-evidence", {"evidence/talk.md": ("stages: [adopt]\n", "")}, ADOPT, "id: adopt",
          passing={"evidence/talk.md": ("stages: [adopt]\n", "stages: [adopt, spark]\n")}),
     Case("stale-review", {"journey.yaml": ("last_reviewed: 2026-11-01", "last_reviewed: 2026-01-15")},
@@ -113,8 +120,15 @@ CASES = [
                                                                     "last_reviewed: 2026-08-26")}),
     Case("idle-owner", {"owners.yaml": ("    department: Customer Success\n",
                                         "    department: Customer Success\n  - id: partners\n    name: Partners\n"
-                                        "    department: Sales\n")}, "owners.yaml", "- id: partners"),
-    Case("weakest-link", {}, ADOPT, "value: 100"),
+                                        "    department: Sales\n")}, "owners.yaml", "- id: partners",
+         passing={"owners.yaml": ("    department: Customer Success\n",
+                                  "    department: Customer Success\n  - id: partners\n    name: Partners\n"
+                                  "    department: Sales\n"),
+                  ADOPT: CLEAN_MAP[ADOPT] + "  - {id: partner-call, name: Partner call, owner: partners}\n"}),
+    Case("weakest-link", {}, ADOPT, "value: 100",
+         # no conversion into adopt (no volume value) and no cycle times: nothing to report
+         passing={ADOPT: CLEAN_MAP[ADOPT].replace("    value: 100\n", "").replace("cycle_time_days: 20\n", ""),
+                  SPARK: ("cycle_time_days: 10\n", "")}),
 ]
 
 
@@ -139,8 +153,9 @@ def test_rule_stays_quiet_on_the_near_miss(tmp_path: Path, case: Case) -> None:
     assert [f for f in findings if f.rule == case.rule] == []
 
 
-def test_every_rule_has_a_case() -> None:
+def test_every_rule_has_a_case_and_a_near_miss() -> None:
     assert {c.rule for c in CASES} == set(RULES)
+    assert {c.rule for c in CASES if c.passing} == set(RULES)
 
 
 def test_clean_map_has_no_errors_or_warnings(clean_map: Path) -> None:
