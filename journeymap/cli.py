@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,27 +19,23 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
-def _source(source: str | None) -> Path:
-    """SOURCE defaults to ./journey, or to the bundled example map when there is none."""
-    if source is not None:
-        return Path(source)
-    if Path("journey").is_dir():
-        return Path("journey")
-    from .resources import example_map
-
-    click.echo(f"no journey/ folder here; using the bundled example map ({example_map()})", err=True)
-    return example_map()
-
-
-def _run_check(source: str | None) -> Checked:
+def _run_check(source: str | None, example: bool = False) -> Checked:
     from .check import check_map
     from .load import MapNotFound
+    from .locate import locate_map
 
     try:
-        return check_map(_source(source))
+        return check_map(locate_map(source, example))
     except MapNotFound as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def map_source(command: Callable) -> Callable:
+    """SOURCE and --example, the same on every command that reads a map."""
+    command = click.option("--example", is_flag=True,
+                           help="use the bundled example map (for demos); never a silent default")(command)
+    return click.argument("source", required=False, type=click.Path(file_okay=False))(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,22 +45,26 @@ def main() -> None:
 
 
 @main.command(short_help="Check the map and report its gaps.")
-@click.argument("source", required=False, type=click.Path(file_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for Actions annotations")
+@map_source
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif"]),
+              default="text", show_default=True,
+              help="text for people, json for tools, github for Actions annotations, sarif for code scanning")
 @click.option("--strict", is_flag=True, help="fail on warnings too")
-def check(source: str | None, output_format: str, strict: bool) -> None:
-    """Check the map in SOURCE (default: journey/) and report its gaps.
+def check(source: str | None, example: bool, output_format: str, strict: bool) -> None:
+    """Check the map in SOURCE and report its gaps.
 
-    SOURCE may also be a portfolio: a folder whose subfolders each hold a journey.yaml.
+    Without SOURCE: ./journey.yaml, else ./journey/journey.yaml. SOURCE may also be a
+    portfolio: a folder whose subfolders each hold a journey.yaml.
     """
     from .findings import fails
-    from .report import as_github, as_json, as_text, wants_colour
+    from .report import as_github, as_json, as_sarif, as_text, wants_colour
 
-    checked = _run_check(source)
+    checked = _run_check(source, example)
     findings = checked.findings
     if output_format == "json":
         click.echo(as_json(findings))
+    elif output_format == "sarif":
+        click.echo(as_sarif(checked))
     elif output_format == "github":
         if findings:
             click.echo(as_github(findings, checked.root))
@@ -74,14 +75,15 @@ def check(source: str | None, output_format: str, strict: bool) -> None:
 
 
 @main.command(short_help="Check the map, then render it as a static site.")
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@map_source
 @click.option("--output", "-o", default="output", show_default=True, type=click.Path(file_okay=False),
               help="folder for the site; replaced whole on success, untouched on failure")
 @click.option("--keep-going", is_flag=True, help="render even when the map has errors (still exits 1)")
 @click.option("--strict", is_flag=True, help="treat warnings as failures too")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
               help="your own templates folder (default: templates/ inside or beside the map)")
-def build(source: str | None, output: str, keep_going: bool, strict: bool, templates: str | None) -> None:
+def build(source: str | None, example: bool, output: str, keep_going: bool, strict: bool,
+          templates: str | None) -> None:
     """Check the map in SOURCE and render it as a static site into OUTPUT."""
     import time
 
@@ -89,7 +91,7 @@ def build(source: str | None, output: str, keep_going: bool, strict: bool, templ
     from .report import as_text, wants_colour
 
     started = time.perf_counter()
-    checked = _run_check(source)
+    checked = _run_check(source, example)
     failing = fails(checked.findings, strict)
     colour = wants_colour(sys.stderr.isatty())
     click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)
@@ -161,3 +163,52 @@ def schema(kind: str, write_dir: str | None) -> None:
         click.echo(f"wrote {len(KINDS)} schemas to {folder}")
         return
     click.echo(json.dumps(schema_for(kind, rules.rule_ids()), indent=2, ensure_ascii=False))
+
+
+@main.command(short_help="Review a change: what it does to the journey, and the gaps it opens or closes.")
+@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.option("--base", "base_revision", required=True, help="the revision to compare with (main, HEAD~1, a sha)")
+@click.option("--head", "head_revision", help="the changed revision (default: the working tree, uncommitted edits "
+                                              "included)")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text for people, markdown for a pull-request comment, json for tools")
+@click.option("--fail-on-new-errors", is_flag=True, help="exit 1 when the head has an error the base did not")
+@click.option("--repo-url", help="link each change to its line on this repository's web UI "
+                                 "(default: the map's repo_url)")
+def diff(source: str | None, base_revision: str, head_revision: str | None, output_format: str,
+         fail_on_new_errors: bool, repo_url: str | None) -> None:
+    """Compare the map in SOURCE at --base with --head (or the working tree), in journey terms.
+
+    Reads both sides from git's objects: nothing is checked out, the working tree
+    and the index are left as they are.
+    """
+    from .check import check_map
+    from .diff import compare
+    from .diff_report import as_json, as_markdown, as_text
+    from .load import MapNotFound
+    from .locate import locate_map
+    from .revisions import RevisionProblem, checked_at, commit_of, linker, locate_in_git
+
+    try:
+        folder = locate_map(source)
+        where = locate_in_git(folder)
+        base_commit = commit_of(where, base_revision)
+        head_commit = commit_of(where, head_revision) if head_revision else None
+        base = checked_at(where, base_commit)
+        head = checked_at(where, head_commit) if head_commit else check_map(folder)
+        if head is None:
+            raise MapNotFound(f"no map at {where.file('') or 'the repository root'} in `{head_revision}`: "
+                              "give the folder that holds journey.yaml at both revisions")
+    except (MapNotFound, RevisionProblem) as error:
+        click.echo(f"journeymap: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    result = compare(base, head)
+    result.labels = {"base": base_revision, "head": head_revision or "working tree"}
+    link = linker(repo_url if repo_url is not None else head.journey.repo_url, where, base_commit, head_commit)
+    if output_format == "markdown":
+        click.echo(as_markdown(result, link), nl=False)
+    elif output_format == "json":
+        click.echo(as_json(result, link))
+    else:
+        click.echo(as_text(result))
+    sys.exit(EXIT_FAILED if fail_on_new_errors and result.new_errors else EXIT_OK)

@@ -7,11 +7,15 @@ import os
 from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .findings import Finding, Severity, summarize
 from .repository import repository_file
+
+if TYPE_CHECKING:
+    from .check import Checked
 
 _COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -30,7 +34,7 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
         lines.append("")
     counts = summarize(findings)
     summary = (f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}, "
-               f"{counts['info']} info in {_plural(files_checked, 'file')}")
+               f"{counts['info']} info in {_plural(files_checked, 'file')} of {_display_path(root, '') or '.'}/")
     if colour:
         summary = click.style(summary, fg="red" if counts["errors"] else "green", bold=True)
     lines.append(summary)
@@ -56,6 +60,44 @@ def as_github(findings: list[Finding], root: Path) -> str:
         props.append(f"title={_escape_property(finding.rule)}")
         lines.append(f"::{level[finding.severity]} {','.join(props)}::{_escape_data(finding.message)}")
     return "\n".join(lines)
+
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def as_sarif(checked: Checked) -> str:
+    """SARIF 2.1.0 for code scanning: every rule documented, every finding with a stable fingerprint."""
+    from . import __version__, rules
+    from .subjects import Subjects
+
+    subjects = Subjects(checked.journeys)
+    index = {rule_id: position for position, rule_id in enumerate(rules.RULES)}
+    results = []
+    for finding in checked.findings:
+        loc = finding.location
+        physical: dict = {"artifactLocation": {"uri": repository_file(checked.root, loc.file),
+                                               "uriBaseId": "%SRCROOT%"}}
+        if loc.line is not None:
+            physical["region"] = {"startLine": loc.line, **({"startColumn": loc.column} if loc.column else {})}
+        results.append({
+            "ruleId": finding.rule, "ruleIndex": index[finding.rule], "level": _SARIF_LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": physical}],
+            "partialFingerprints": {"journeymapSubject/v1": subjects.fingerprint(finding)},
+        })
+    driver = {
+        "name": "journeymap", "version": __version__, "informationUri": "https://github.com/journeymap/journeymap",
+        "rules": [{"id": each.id, "name": each.id.title().replace("-", ""),
+                   "shortDescription": {"text": each.summary},
+                   "fullDescription": {"text": each.doc},
+                   "help": {"text": each.doc, "markdown": f"```\n{each.doc}\n```"},
+                   "defaultConfiguration": {"level": _SARIF_LEVEL[each.severity]}}
+                  for each in rules.RULES.values()],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0",
+           "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}]}
+    return json.dumps(log, indent=2, ensure_ascii=False)
 
 
 def wants_colour(stream_is_tty: bool) -> bool:

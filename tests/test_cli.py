@@ -8,10 +8,11 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from journeymap.rules import RULES
 
-from .conftest import EXAMPLE, ROOT, run_cli, write_map
+from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, write_map
 
 FINDINGS_SHAPE = {  # FORMAT.md, "Machine-readable findings"
     "type": "object", "required": ["findings", "summary"], "additionalProperties": False,
@@ -140,13 +141,32 @@ def test_example_files_point_editors_at_the_schema() -> None:
         assert match and (path.parent / match.group(1)).resolve().is_file(), path
 
 
-def test_default_source_is_journey_folder_then_the_bundled_example(tmp_path: Path) -> None:
+def test_default_source_is_journey_yaml_here_then_the_journey_folder(tmp_path: Path) -> None:
     write_map(tmp_path / "journey", {"journey.yaml": "title: x\n"})
     assert "is missing `review`" in run_cli("check", cwd=tmp_path).stdout
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    result = run_cli("check", cwd=empty)
-    assert result.returncode == 0 and "bundled example map" in result.stderr
+    assert "is missing `review`" in run_cli("check", cwd=tmp_path / "journey").stdout
+
+
+@pytest.mark.parametrize("command", ["check", "build", "diff"])
+def test_no_map_here_is_exit_2_never_the_bundled_example(tmp_path: Path, command: str) -> None:
+    args = ["--base", "HEAD"] if command == "diff" else []
+    result = run_cli(command, *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "no map here" in result.stderr and "journeymap init" in result.stderr and "--example" in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_the_example_is_one_flag_away(tmp_path: Path) -> None:
+    result = run_cli("check", "--example", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("/journey/")  # the summary names the map it checked
+
+
+def test_a_folder_holding_journey_means_that_map_not_a_portfolio(tmp_path: Path) -> None:
+    write_map(tmp_path / "repo/journey", CLEAN_MAP)
+    result = run_cli("check", "repo", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].endswith(" of repo/journey/")
 
 
 def _in_a_terminal(args: list[str], env: dict[str, str]) -> str:
