@@ -203,7 +203,7 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
     result = compare(base, head)
-    result.labels = {"base": base_revision, "head": head_revision or "working tree"}
+    result.labels = {"base": _short(base_revision), "head": _short(head_revision) if head_revision else "working tree"}
     link = linker(repo_url if repo_url is not None else head.journey.repo_url, where, base_commit, head_commit)
     if output_format == "markdown":
         click.echo(as_markdown(result, link), nl=False)
@@ -212,3 +212,8 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
     else:
         click.echo(as_text(result))
     sys.exit(EXIT_FAILED if fail_on_new_errors and result.new_errors else EXIT_OK)
+
+
+def _short(revision: str) -> str:
+    """A full commit id is shortened as git shows it; a branch or tag name stays as given."""
+    return revision[:7] if len(revision) == 40 and all(c in "0123456789abcdef" for c in revision) else revision
