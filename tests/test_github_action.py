@@ -102,7 +102,7 @@ def github_api() -> Iterator[str]:
     server.shutdown()
 
 
-def _run_action(repo: Path, tmp_path: Path, api: str, event_name: str, event: dict) -> tuple[int, str, Path]:
+def _run_action(repository: Path, tmp_path: Path, api: str, event_name: str, event: dict) -> tuple[int, str, Path]:
     runner = tmp_path / "runner"
     runner.mkdir(exist_ok=True)
     (runner / "event.json").write_text(json.dumps(event))
@@ -111,18 +111,18 @@ def _run_action(repo: Path, tmp_path: Path, api: str, event_name: str, event: di
     env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": event_name,
            "GITHUB_EVENT_PATH": str(runner / "event.json"), "GITHUB_REPOSITORY": "acme/journey",
            "GITHUB_SERVER_URL": "https://github.com", "GITHUB_API_URL": api, "GITHUB_TOKEN": "test-token",
-           "GITHUB_SHA": git(repo, "rev-parse", "HEAD"), "GITHUB_WORKSPACE": str(repo),
+           "GITHUB_SHA": git(repository, "rev-parse", "HEAD"), "GITHUB_WORKSPACE": str(repository),
            "GITHUB_STEP_SUMMARY": str(runner / "summary.md"), "GITHUB_OUTPUT": str(runner / "output.txt"),
            "RUNNER_TEMP": str(runner), "JOURNEYMAP_PATH": "journey", "JOURNEYMAP_STRICT": "false",
            "JOURNEYMAP_COMMENT": "true"}
-    result = subprocess.run([sys.executable, "-m", "journeymap.github_action"], cwd=repo, env=env,
+    result = subprocess.run([sys.executable, "-m", "journeymap.github_action"], cwd=repository, env=env,
                             capture_output=True, text=True, timeout=120)
     return result.returncode, result.stdout, runner
 
 
-def _pull_request(repo: Path) -> dict:
-    return {"pull_request": {"number": 42, "base": {"sha": git(repo, "rev-parse", "HEAD~1")},
-                             "head": {"sha": git(repo, "rev-parse", "HEAD")}}}
+def _pull_request(repository: Path) -> dict:
+    return {"pull_request": {"number": 42, "base": {"sha": git(repository, "rev-parse", "HEAD~1")},
+                             "head": {"sha": git(repository, "rev-parse", "HEAD")}}}
 
 
 def test_on_a_pull_request_it_annotates_reviews_comments_once_and_builds(repo: Path, tmp_path: Path,  # noqa: F811
