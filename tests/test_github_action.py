@@ -173,3 +173,21 @@ def test_a_map_with_errors_fails_the_step_after_annotating_it(repo: Path, tmp_pa
     assert "::error file=journey/stages/adopt.yaml" in stdout and "title=unknown-owner" in stdout
     assert "new error" in _GitHubApi.comments[-1]["body"]
     assert "site=" in (runner / "output.txt").read_text()  # the preview is still built, gaps page and all
+
+
+def test_the_review_shows_only_what_the_pull_request_changed(repo: Path, tmp_path: Path,  # noqa: F811
+                                                             github_api: str) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    _review_change(repo)
+    git(repo, "checkout", "-q", "main")  # main moves on after the branch was cut
+    journey = repo / "journey/journey.yaml"
+    journey.write_text(journey.read_text().replace("title: Tiny journey", "title: Tiny journey, renamed on main"))
+    git(repo, "commit", "-qam", "main moves on")
+    event = {"pull_request": {"number": 42, "base": {"sha": git(repo, "rev-parse", "main")},
+                              "head": {"sha": git(repo, "rev-parse", "feature")}}}
+    git(repo, "checkout", "-q", "feature")
+    status, _, runner = _run_action(repo, tmp_path, github_api, "pull_request", event)
+    comment = Path(dict(line.split("=", 1) for line in (runner / "output.txt").read_text().splitlines())
+                   ["comment-file"]).read_text()
+    assert status == 0 and "1 touchpoint changed, 1 added" in comment
+    assert "renamed on main" not in comment and "title" not in comment
