@@ -27,6 +27,12 @@ Path_ = tuple  # a path into a document: keys and list indexes
 
 #: file kinds and where they live in a map folder
 KINDS = ("journey", "owners", "personas", "stage", "experiment", "brief", "evidence")
+#: a map file larger than this is refused before it is parsed (a stage of 1,000 touchpoints is about 250 KB)
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: nesting deeper than this is no journey map; refusing it keeps every later walk shallow
+MAX_DEPTH = 64
+#: values one file may expand to through aliases, per byte of the file ("billion laughs" stops here)
+VALUES_PER_BYTE = 10
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,7 @@ def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Fo
                                 "`name` and `department`"))
     for kind, path in _map_files(root):
         rel = path.relative_to(root).as_posix()
-        document, found = read_document(path, prefix + rel, kind)
+        document, found = read_document(path, prefix + rel, kind, root)
         problems.extend(found)
         if document is None:
             unreadable.add(rel)  # relative to the journey: rules ask "is a stages/ file unreadable?"
@@ -131,7 +137,7 @@ def load_shared_owners(root: Path) -> tuple[Document | None, list[Problem], bool
     for suffix in (".yaml", ".yml"):
         path = Path(root) / f"owners{suffix}"
         if path.is_file():
-            document, problems = read_document(path, path.name, "owners")
+            document, problems = read_document(path, path.name, "owners", Path(root))
             return document, problems, True
     return None, [], False
 
@@ -155,15 +161,35 @@ def _map_files(root: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def read_document(path: Path, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
+def read_document(path: Path, rel: str, kind: str, root: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """One map file, refused unread when it leads out of `root` or is too large to be a map file."""
+    refusal = _refusal(path, rel, root)
+    if refusal is not None:
+        return None, [refusal]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as Windows editors write, is no content
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem("invalid-yaml", Location(rel, 1, 1),
                               f"cannot read the file ({error}): save it as UTF-8 text")]
     if path.suffix == ".md":
         return parse_markdown(text, rel, kind)
     return parse_yaml(text, rel, kind)
+
+
+def _refusal(path: Path, rel: str, root: Path | None) -> Problem | None:
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        return Problem("outside-link", Location(rel, None, None),
+                       f"`{rel}` is a link to {path.resolve()}, outside the map folder: nothing outside the map "
+                       "is read; copy the file into the map instead of linking to it")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it will say why
+    if size > MAX_FILE_BYTES:
+        return Problem("invalid-yaml", Location(rel, 1, 1),
+                       f"the file is {size / 1024 / 1024:.1f} MB, more than the {MAX_FILE_BYTES // 1024 // 1024} MB "
+                       "a map file may have; it was not read: split it (one stage per file, one brief per file)")
+    return None
 
 
 def parse_markdown(text: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
@@ -205,16 +231,28 @@ def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Do
     document = Document(rel, kind, None, {(): (1 + line_offset, 1)})
     problems: list[Problem] = []
     if node is not None:
-        builder = _Builder(document, problems, line_offset)
-        document.data = builder.build(node, ())
+        builder = _Builder(document, problems, line_offset, budget=VALUES_PER_BYTE * len(text) + 10_000)
+        try:
+            document.data = builder.build(node, ())
+        except _TooComplex as error:
+            return None, [Problem("invalid-yaml", Location(rel, *builder.mark(error.node)), str(error))]
         document.positions[()] = builder.mark(node)
     return document, problems
+
+
+class _TooComplex(Exception):
+    """Nesting or alias expansion beyond any real map: the file is refused, not walked."""
+
+    def __init__(self, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.node = node
 
 
 class _Builder:
     """Walks composed nodes into plain data, recording positions and duplicate keys."""
 
-    def __init__(self, document: Document, problems: list[Problem], line_offset: int) -> None:
+    def __init__(self, document: Document, problems: list[Problem], line_offset: int, budget: int) -> None:
+        self.budget = budget  # values left to build: aliases may not multiply a file without end
         self.document = document
         self.problems = problems
         self.line_offset = line_offset
@@ -225,6 +263,13 @@ class _Builder:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
     def build(self, node: Node, path: Path_) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooComplex("aliases (`*name`) expand this file into more values than a map can hold: "
+                              "write the values out instead of nesting aliases of aliases", node)
+        if len(path) > MAX_DEPTH:
+            raise _TooComplex(f"values are nested more than {MAX_DEPTH} levels deep: a journey map needs a few; "
+                              "check for runaway brackets", node)
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if id(node) in self.open_nodes:

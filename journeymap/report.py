@@ -109,9 +109,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def _display_path(root: Path, file: str) -> str:
-    path = root / file
+    path = Path(os.path.abspath(root / file))  # not resolve(): a link is named as written, not as its target
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Finding, Severity
 from ..model import Journey
-from . import files, ids, metrics, ownership, references, review, stages  # noqa: F401  (they register)
+from . import files, ids, metrics, ownership, references, review, stages, urls  # noqa: F401  (they register)
 from .registry import RULES, Rule, rule
 
 __all__ = ["RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]

@@ -73,3 +73,20 @@ def schema(journey: Journey) -> Iterator[Gap]:
           meta: {campaign_code: Q4-17}
     """
     return _problems(journey, "schema")
+
+
+@rule("outside-link", Severity.ERROR)
+def outside_link(journey: Journey) -> Iterator[Gap]:
+    """A map file is a symbolic link to a place outside the map folder.
+
+    Why: the site is published; a link in a pull request could pull any file
+    of the machine that builds it (keys, configuration) onto a public page.
+    Nothing outside the map folder is ever read.
+
+    Fails:
+        stages/evaluation.yaml -> /home/ci/.ssh/config
+
+    Passes:
+        stages/evaluation.yaml      # a file inside the map (or a link to one)
+    """
+    return _problems(journey, "outside-link")

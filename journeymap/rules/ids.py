@@ -83,6 +83,8 @@ def duplicate_id(journey: Journey) -> Iterator[Gap]:
         touchpoints:
           - {id: demo-call, name: Demo call, owner: sales}
           - {id: technical-demo, name: Technical demo, owner: solutions}
+
+    A stage listed twice in journey.yaml's `stages:` is a duplicate too.
     """
     by_kind: dict[str, list[tuple[str, Location]]] = {}
     for kind, item_id, location in identified(journey):
@@ -91,3 +93,6 @@ def duplicate_id(journey: Journey) -> Iterator[Gap]:
         for item_id, location, first in first_seen(items):
             yield Gap(location, f"{kind} id `{item_id}` is already used at {first}: give this {kind} "
                                 "its own id")
+    for stage_id, location, first in first_seen(journey.stage_order):
+        yield Gap(location, f"stage `{stage_id}` is listed twice in `stages:` (first at {first}): a journey "
+                            "passes through a stage once; remove this entry")

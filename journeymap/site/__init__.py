@@ -10,16 +10,25 @@ from pathlib import Path
 
 import jinja2
 import markdown as markdown_lib
+import nh3
 from markupsafe import Markup, escape
 
 from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
+from ..urls import SAFE_SCHEMES, link_target
 from . import links
 from .export import export
 from .pages import Page, Site, pages
 from .search import search_index
 from .writer import check_output, staged, write_text
+
+
+#: every page's Content-Security-Policy: only the site's own scripts run, nothing inline, no plug-ins,
+#: no <base> or form hijacking. Inline style attributes stay allowed (owner colours, the grid's width).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' https: http:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; frame-src 'none'")
 
 
 class TemplateProblem(Exception):
@@ -47,13 +56,29 @@ def environment(folders: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["markdown"] = render_markdown
     env.filters["code_spans"] = code_spans
+    env.filters["link_target"] = link_target
     env.globals["links"] = links
+    env.globals["csp"] = CONTENT_SECURITY_POLICY
     return env
 
 
+#: what Markdown in a brief or note may keep: ordinary Markdown and safe HTML, nothing that runs or redirects
+_TAGS = nh3.ALLOWED_TAGS - {"area", "map"}
+_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "img": {"alt", "src", "width", "height", "title"},
+               "a": {"href", "hreflang", "title"}, "th": {"align", "colspan", "rowspan", "scope"},
+               "td": {"align", "colspan", "rowspan"}, "details": {"open"}, "abbr": {"title"},
+               "sup": {"id"}, "li": {"id"}}
+
+
 def render_markdown(text: str) -> Markup:
-    """Briefs and notes are trusted repository content, rendered like MkDocs renders docs."""
-    return Markup(markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html"))
+    """Markdown from a pull request, sanitised: scripts, frames, forms and unsafe URLs never reach the page.
+
+    nh3 (the Rust ammonia sanitiser) keeps tables, `<details>`, images over
+    http(s) or relative paths, and links over http, https and mailto.
+    """
+    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
+                            link_rel="noopener noreferrer"))
 
 
 def code_spans(text: str) -> Markup:

@@ -6,9 +6,10 @@ relative and the site works from file://, a domain root or any subpath.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
-from ..model import Touchpoint
+from ..model import SLUG, Touchpoint
 
 INDEX = "index.html"
 GAPS = "gaps.html"
@@ -20,9 +21,17 @@ EVIDENCE = "evidence/index.html"
 STAGES = "stages/index.html"
 
 
+def file_name(item_id: str) -> str:
+    """An id as a file name: a valid slug as it is; anything else (an `invalid-id` finding, built anyway
+    under --keep-going) as a name made from its hash, so `../../x` never becomes a path."""
+    if SLUG.match(item_id):
+        return item_id
+    return "id-" + hashlib.sha256(item_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _page_in(folder: str) -> Callable[[str], str]:
     """One page per item of a kind: `<folder>/<id>.html`."""
-    return lambda item_id: f"{folder}/{item_id}.html"
+    return lambda item_id: f"{folder}/{file_name(item_id)}.html"
 
 
 stage = _page_in("stages")
@@ -33,7 +42,7 @@ evidence = _page_in("evidence")
 
 
 def touchpoint(item: Touchpoint) -> str:
-    return f"{stage(item.stage)}#tp-{item.id}"
+    return f"{stage(item.stage)}#tp-{file_name(item.id)}"
 
 
 def root_of(path: str) -> str:

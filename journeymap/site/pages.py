@@ -15,6 +15,7 @@ from typing import Any
 from ..findings import Finding
 from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition
 from ..repository import repository_file
+from ..urls import scheme_of
 from . import diagrams, links
 
 EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
@@ -79,7 +80,7 @@ class Site:
     def edit_url(self, file: str) -> str | None:
         """GitHub's editor for a file; its folder view for a folder ("briefs/", or "" for the map)."""
         repo = self.journey.repo_url
-        if not repo:
+        if not repo or scheme_of(repo) not in ("http", "https"):  # anything else is an `unsafe-url` finding
             return None
         if not file or file.endswith("/"):
             return f"{repo}/tree/{self.journey.edit_branch}/{self.source_path(file).rstrip('/')}".rstrip("/")
@@ -87,7 +88,7 @@ class Site:
 
     def line_url(self, file: str, line: int | None) -> str | None:
         repo = self.journey.repo_url
-        if not repo:
+        if not repo or scheme_of(repo) not in ("http", "https"):  # anything else is an `unsafe-url` finding
             return None
         anchor = f"#L{line}" if line else ""
         return f"{repo}/blob/{self.journey.edit_branch}/{self.source_path(file)}{anchor}"

@@ -1,19 +1,30 @@
 """The one place that touches the output folder: render beside it, then swap it in.
 
-A failed or interrupted build removes its temporary folder and leaves the
-previous site exactly as it was.
+A failed, interrupted or killed build leaves the previous site exactly as it
+was, or the new one whole, never a mix: on Linux the two folders are exchanged
+in one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, and the next
+build restores the old site if a kill fell between them. Builds of one output
+folder take turns through a lock file beside it; leftovers of a killed build
+are removed by the next one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 MARKER = ".journeymap-site"
+#: how long a build waits for another build of the same folder before it gives up
+LOCK_WAIT_SECONDS = 120.0
+_RENAME_EXCHANGE = 2
 
 
 class UnsafeOutput(Exception):
@@ -34,20 +45,60 @@ def check_output(output: Path, source: Path) -> None:
 def staged(output: Path) -> Iterator[Path]:
     """Yield a fresh folder beside `output`; on success it replaces `output` whole."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
-    try:
-        yield stage
-        (stage / MARKER).write_text("built by journeymap; this folder is replaced on every build\n")
-        os.chmod(stage, 0o755)
-        _swap(stage, output)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    with _locked(output):
+        _recover(output)
+        stage = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+        try:
+            yield stage
+            (stage / MARKER).write_text("built by journeymap; this folder is replaced on every build\n")
+            os.chmod(stage, 0o755)
+            _swap(stage, output)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+@contextmanager
+def _locked(output: Path) -> Iterator[None]:
+    """One build of a folder at a time; the lock goes with the process, however it ends."""
+    lock_path = output.parent / f".{output.name}.journeymap-lock"
+    with open(lock_path, "a+") as lock:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as error:
+                if time.monotonic() > deadline:
+                    raise UnsafeOutput(f"{output}: another journeymap build has been writing it for over "
+                                       f"{LOCK_WAIT_SECONDS:.0f} s; wait for it, or build into another "
+                                       "--output") from error
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _recover(output: Path) -> None:
+    """Undo what a killed build left: restore a site caught between two renames, remove half-built ones."""
+    leftovers = sorted(output.parent.glob(f".{output.name}-old-*")) + sorted(
+        output.parent.glob(f".{output.name}-new-*"))
+    if not output.exists():
+        complete = [p for p in leftovers if "-old-" in p.name and (p / MARKER).exists()]
+        if complete:
+            os.replace(complete[0], output)
+            leftovers.remove(complete[0])
+    for leftover in leftovers:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(stage: Path, output: Path) -> None:
     if not output.exists():
         os.replace(stage, output)
         return
+    if _exchange(stage, output):
+        return  # `stage` now holds the previous site, removed by the caller
     old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
     os.rmdir(old)
     os.replace(output, old)
@@ -59,7 +110,25 @@ def _swap(stage: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
 def write_text(folder: Path, path: str, text: str) -> None:
     target = folder / path
+    if not target.resolve().is_relative_to(folder.resolve()):
+        raise UnsafeOutput(f"{path}: a page path that leads out of the site folder; nothing was written")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

@@ -11,6 +11,7 @@
     var index = window.JOURNEYMAP_SEARCH;
     if (!form || !input || !list || !index) return;
     form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     function matches(query) {
       var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
       if (!terms.length) return [];
@@ -60,6 +61,7 @@
     var form = document.getElementById("filters");
     if (!form) return;
     form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     var cards = Array.prototype.slice.call(document.querySelectorAll(".journey-map .card"));
     var count = document.getElementById("filter-count");
     function apply() {

