@@ -13,12 +13,19 @@ from journeymap.rules import RULES
 from .conftest import CLEAN_MAP, line_of, write_map
 
 
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link to `target` (relative to the map folder's parent), written in place of a file."""
+
+    target: str
+
+
 @dataclass
 class Case:
     rule: str
-    edits: dict[str, tuple[str, str] | str | None]  # file -> (old, new) | new text | None (delete)
+    edits: dict[str, tuple[str, str] | str | Link | None]  # file -> (old, new) | new text | link | None (delete)
     file: str = ""
-    needle: str = ""  # text on the line the finding must point at
+    needle: str | None = ""  # text on the line the finding must point at; None: the file as a whole
     passing: dict[str, tuple[str, str] | str | None] = field(default_factory=dict)  # a near-miss
 
 
@@ -125,6 +132,20 @@ CASES = [
                                   "    department: Customer Success\n  - id: partners\n    name: Partners\n"
                                   "    department: Sales\n"),
                   ADOPT: CLEAN_MAP[ADOPT] + "  - {id: partner-call, name: Partner call, owner: partners}\n"}),
+    Case("unsafe-url", {"owners.yaml": ("    name: Marketing team\n",
+                                        "    name: Marketing team\n    contact: \"javascript:alert(1)\"\n")},
+         "owners.yaml", "contact:", passing={"owners.yaml": ("    name: Marketing team\n",
+                                                             "    name: Marketing team\n    contact: \"#mkt: ask Jo\"\n")}),
+    Case("unsafe-url", {"briefs/spark-brief.md": ("Reach people **early**.\n",
+                                                  "Reach people **early**.\n\nSee [the plan](JaVa\tScript:go()).\n")},
+         "briefs/spark-brief.md", "the plan", passing={"briefs/spark-brief.md": (
+             "Reach people **early**.\n", "See [the plan](https://example.com/plan) or [us](mailto:a@b.c).\n")}),
+    Case("unsafe-url", {"journey.yaml": ("persona: pat\n", "persona: pat\nrepo_url: \"data:text/html,hi\"\n")},
+         "journey.yaml", "repo_url"),
+    Case("unsafe-url", {"evidence/talk.md": ("kind: interview\n", "kind: interview\nsource: vbscript:run\n")},
+         "evidence/talk.md", "source:"),
+    Case("outside-link", {"stages/outside.yaml": Link("elsewhere/secret.yaml")}, "stages/outside.yaml", None,
+         passing={"stages/inside.yaml": Link("map/stages/adopt.yaml")}),
     Case("weakest-link", {}, ADOPT, "value: 100",
          # no conversion into adopt (no volume value) and no cycle times: nothing to report
          passing={ADOPT: CLEAN_MAP[ADOPT].replace("    value: 100\n", "").replace("cycle_time_days: 20\n", ""),
@@ -133,14 +154,19 @@ CASES = [
 
 
 def findings_for(tmp_path: Path, edits: dict) -> tuple[list, dict[str, str]]:
-    files = apply(edits)
-    return check_map(write_map(tmp_path / "map", files)).findings, files
+    links = {name: edit for name, edit in edits.items() if isinstance(edit, Link)}
+    files = apply({name: edit for name, edit in edits.items() if name not in links})
+    folder = write_map(tmp_path / "map", files)
+    write_map(tmp_path / "elsewhere", {"secret.yaml": "token: do-not-publish\n"})
+    for name, link in links.items():
+        (folder / name).symlink_to(tmp_path / link.target)
+    return check_map(folder).findings, files
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule)
 def test_rule_reports_the_gap_at_its_file_and_line(tmp_path: Path, case: Case) -> None:
     findings, files = findings_for(tmp_path, case.edits)
-    expected_line = line_of(files[case.file], case.needle)
+    expected_line = None if case.needle is None else line_of(files[case.file], case.needle)
     hits = [f for f in findings if f.rule == case.rule]
     assert any(f.location.file == case.file and f.location.line == expected_line for f in hits), (
         f"expected {case.rule} at {case.file}:{expected_line}, got {[(f.rule, str(f.location)) for f in findings]}")

@@ -56,8 +56,16 @@ def _unsafe_in_markdown(body: str, first_line: int, file: str) -> Iterator[Gap]:
 
 
 def _line_of(body: str, url: str) -> int:
-    """Lines into the body where the URL is written (0 when it was assembled, say from an entity)."""
-    for index, line in enumerate(body.splitlines()):
-        if url in line or url.split(":", 1)[0] + ":" in line:
-            return index
+    """Lines into the body where the URL is written (0 when it cannot be found, say behind an entity)."""
+    wanted = _squeezed(url)
+    scheme = _squeezed(url.split(":", 1)[0]) + ":"
+    lines = [_squeezed(line) for line in body.splitlines()]
+    for candidate in (wanted, scheme):
+        for index, line in enumerate(lines):
+            if candidate in line:
+                return index
     return 0
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split()).lower()

@@ -23,7 +23,6 @@ from .pages import Page, Site, pages
 from .search import search_index
 from .writer import check_output, staged, write_text
 
-
 #: every page's Content-Security-Policy: only the site's own scripts run, nothing inline, no plug-ins,
 #: no <base> or form hijacking. Inline style attributes stay allowed (owner colours, the grid's width).
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

@@ -4,7 +4,7 @@ A failed, interrupted or killed build leaves the previous site exactly as it
 was, or the new one whole, never a mix: on Linux the two folders are exchanged
 in one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, and the next
 build restores the old site if a kill fell between them. Builds of one output
-folder take turns through a lock file beside it; leftovers of a killed build
+folder take turns through a lock file (in the temporary folder); leftovers of a killed build
 are removed by the next one.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -60,7 +61,8 @@ def staged(output: Path) -> Iterator[Path]:
 @contextmanager
 def _locked(output: Path) -> Iterator[None]:
     """One build of a folder at a time; the lock goes with the process, however it ends."""
-    lock_path = output.parent / f".{output.name}.journeymap-lock"
+    key = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
+    lock_path = Path(tempfile.gettempdir()) / f"journeymap-{key}.lock"  # not beside the site: no clutter there
     with open(lock_path, "a+") as lock:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
