@@ -17,6 +17,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .findings import Location
+from .strays import strays
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -121,6 +122,9 @@ def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Fo
         problems.append(Problem("schema", Location(f"{prefix}owners.yaml", None, None),
                                 "the map has no owners.yaml: create it with `owners:` listing each team's `id`, "
                                 "`name` and `department`"))
+    stray, misnamed = strays(root, prefix)
+    problems += [Problem("unknown-file", location, message) for location, message in stray]
+    unreadable |= misnamed  # a `stage/` for `stages/`: what it holds is there, just not read; judge nothing by it
     for kind, path in _map_files(root):
         rel = path.relative_to(root).as_posix()
         document, found = read_document(path, prefix + rel, kind, root)

@@ -134,8 +134,9 @@ CASES = [
                   ADOPT: CLEAN_MAP[ADOPT] + "  - {id: partner-call, name: Partner call, owner: partners}\n"}),
     Case("unsafe-url", {"owners.yaml": ("    name: Marketing team\n",
                                         "    name: Marketing team\n    contact: \"javascript:alert(1)\"\n")},
-         "owners.yaml", "contact:", passing={"owners.yaml": ("    name: Marketing team\n",
-                                                             "    name: Marketing team\n    contact: \"#mkt: ask Jo\"\n")}),
+         "owners.yaml", "contact:",
+         passing={"owners.yaml": ("    name: Marketing team\n",
+                                  "    name: Marketing team\n    contact: \"#mkt: ask Jo\"\n")}),
     Case("unsafe-url", {"briefs/spark-brief.md": ("Reach people **early**.\n",
                                                   "Reach people **early**.\n\nSee [the plan](JaVa\tScript:go()).\n")},
          "briefs/spark-brief.md", "the plan", passing={"briefs/spark-brief.md": (
@@ -146,6 +147,10 @@ CASES = [
          "evidence/talk.md", "source:"),
     Case("outside-link", {"stages/outside.yaml": Link("elsewhere/secret.yaml")}, "stages/outside.yaml", None,
          passing={"stages/inside.yaml": Link("map/stages/adopt.yaml")}),
+    Case("unknown-file", {"stages/notes.txt": "remember to add the renewal stage\n"}, "stages/notes.txt", None,
+         passing={"stages/.notes.txt": "dot-files are nobody's business\n", "README.md": "about this map\n"}),
+    Case("unknown-file", {"Briefs/launch.md": "---\ntitle: Launch\nstage: spark\n---\n"}, "Briefs/", None,
+         passing={"templates/brief.html": "{% extends 'base.html' %}"}),
     Case("weakest-link", {}, ADOPT, "value: 100",
          # no conversion into adopt (no volume value) and no cycle times: nothing to report
          passing={ADOPT: CLEAN_MAP[ADOPT].replace("    value: 100\n", "").replace("cycle_time_days: 20\n", ""),

@@ -90,3 +90,21 @@ def outside_link(journey: Journey) -> Iterator[Gap]:
         stages/evaluation.yaml      # a file inside the map (or a link to one)
     """
     return _problems(journey, "outside-link")
+
+
+@rule("unknown-file", Severity.WARNING)
+def unknown_file(journey: Journey) -> Iterator[Gap]:
+    """A file or folder in the map that journeymap does not read, such as `stage/` for `stages/`.
+
+    Why: a misnamed folder is skipped without a word, and the map silently
+    loses its stages or briefs. The finding names what it should be called.
+
+    Fails:
+        Briefs/q4-campaign.md
+        stages/notes.txt
+
+    Passes:
+        briefs/q4-campaign.md
+        stages/.notes.txt       # dot-files are ignored
+    """
+    return _problems(journey, "unknown-file")

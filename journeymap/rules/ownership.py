@@ -115,6 +115,8 @@ def idle_owner(journey: Journey) -> Iterator[Gap]:
     Passes:
         an owner that at least one touchpoint names in `owner:`
     """
+    if journey.incomplete("stages/"):
+        return  # touchpoints in a file (or folder) that could not be read may well use every team
     owning = {touchpoint.owner for touchpoint in journey.touchpoints} | journey.owners_used_elsewhere
     for owner in journey.owners:
         if owner.id and owner.id not in owning:

@@ -11,8 +11,9 @@ from .registry import rule
 
 
 def _stage_exists(journey: Journey, stage_id: str) -> bool:
-    """A stage whose file exists but could not be parsed is not reported as unknown too."""
-    return journey.stage(stage_id) is not None or any(
+    """A stage whose file exists but could not be parsed is not reported as unknown too, nor any stage
+    while the stages/ folder itself is misnamed."""
+    return journey.stage(stage_id) is not None or "stages/" in journey.unreadable or any(
         path.split("/")[-1].rsplit(".", 1)[0] == stage_id for path in journey.unreadable
         if path.startswith("stages/"))
 
@@ -39,8 +40,9 @@ def unknown_stage(journey: Journey) -> Iterator[Gap]:
     stage_ids = [s.id for s in journey.stage_files]
     for stage_id, location in journey.stage_order:
         if not _stage_exists(journey, stage_id):
+            instead = f", or {did_you_mean(stage_id, stage_ids, 'stage')}" if stage_ids else ""
             yield Gap(location, f"journey.yaml lists stage `{stage_id}` but there is no stages/{stage_id}.yaml: "
-                                f"create it, or {did_you_mean(stage_id, stage_ids, 'stage')}")
+                                f"create it with `id: {stage_id}`{instead}")
     named: list[tuple[str, str, str, Location]] = []
     named += [("brief", b.id, b.stage, b.origin.at("stage")) for b in journey.briefs]
     named += [("experiment", e.id, e.stage, e.origin.at("stage")) for e in journey.experiments]
