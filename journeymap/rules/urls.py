@@ -36,8 +36,9 @@ def unsafe_url(journey: Journey) -> Iterator[Gap]:
     for value, location, name in fields:
         if looks_like_url(value) and not is_safe(value):
             yield Gap(location, f"`{name}` is `{value}`: {_FIX}")
-    for item in [*journey.briefs, *journey.evidence]:
-        yield from _unsafe_in_markdown(item.body, item.origin.document.body_line, item.origin.file)
+    bodies = [(b.body, b.origin) for b in journey.briefs] + [(e.body, e.origin) for e in journey.evidence]
+    for body, origin in bodies:
+        yield from _unsafe_in_markdown(body, origin.document.body_line, origin.file)
     for experiment in journey.experiments:
         yield from _unsafe_in_markdown(experiment.result, experiment.origin.at("result").line or 1,
                                        experiment.origin.file)
