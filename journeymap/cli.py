@@ -50,7 +50,11 @@ def main() -> None:
               default="text", show_default=True,
               help="text for people, json for tools, github for Actions annotations, sarif for code scanning")
 @click.option("--strict", is_flag=True, help="fail on warnings too")
-def check(source: str | None, example: bool, output_format: str, strict: bool) -> None:
+@click.option("--fix", is_flag=True, help="make the corrections that are safe (a misspelt key, quotes, an id's "
+                                          "slug, a stage file's name), then check again")
+@click.option("--diff", "show_diff", is_flag=True, help="show the safe corrections as a diff and write nothing "
+                                                        "(exit 1 when there are some)")
+def check(source: str | None, example: bool, output_format: str, strict: bool, fix: bool, show_diff: bool) -> None:
     """Check the map in SOURCE and report its gaps.
 
     Without SOURCE: ./journey.yaml, else ./journey/journey.yaml. SOURCE may also be a
@@ -60,6 +64,14 @@ def check(source: str | None, example: bool, output_format: str, strict: bool) -
     from .report import as_github, as_json, as_sarif, as_text, wants_colour
 
     checked = _run_check(source, example)
+    if show_diff:
+        from . import fixes
+
+        _, texts, renames = fixes.plan(checked.root, checked.findings)
+        click.echo(fixes.diff(texts, renames), nl=False)
+        sys.exit(EXIT_FAILED if texts or renames else EXIT_OK)  # as `ruff --diff`: 1 when there is a fix to make
+    if fix:
+        checked = _fix(checked, source, example)
     findings = checked.findings
     if output_format == "json":
         click.echo(as_json(findings))
@@ -72,6 +84,21 @@ def check(source: str | None, example: bool, output_format: str, strict: bool) -
         colour = wants_colour(sys.stdout.isatty())
         click.echo(as_text(findings, checked.root, colour, checked.files_checked), color=colour)
     sys.exit(EXIT_FAILED if fails(findings, strict) else EXIT_OK)
+
+
+def _fix(checked: Checked, source: str | None, example: bool) -> Checked:
+    """Apply the safe fixes until none is left (a fixed syntax error can reveal a misspelt key), then re-check."""
+    from . import fixes
+
+    for _ in range(5):
+        edits, texts, renames = fixes.plan(checked.root, checked.findings)
+        if not texts and not renames:
+            break
+        fixes.write(checked.root, texts, renames)
+        for applied in [*edits, *renames]:
+            click.echo(f"fixed {applied}", err=True)
+        checked = _run_check(source, example)
+    return checked
 
 
 @main.command(short_help="Check the map, then render it as a static site.")

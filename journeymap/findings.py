@@ -37,11 +37,27 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A correction safe to make without a person: what `check --fix` applies.
+
+    With a `line`, the first `old` on that line of the finding's file becomes
+    `new` (one token: a key, a value, a line's indentation or quotes), so comments
+    and layout stay. Without a line, the file is renamed to `new` (a path
+    relative to the map folder).
+    """
+
+    line: int | None
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class Gap:
     """What a rule yields: a place and a message that says what to write instead."""
 
     location: Location
     message: str
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,7 @@ class Finding:
     severity: Severity
     location: Location
     message: str
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple:
         loc = self.location

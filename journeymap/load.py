@@ -8,7 +8,7 @@ written twice (the classic merge-conflict bug PyYAML silently hides) is found.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,9 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .findings import Location
+from .findings import Fix, Location
 from .strays import strays
+from .yaml_errors import explain
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -43,6 +44,7 @@ class Problem:
     rule: str
     location: Location
     message: str
+    fix: Fix | None = None
 
 
 @dataclass
@@ -221,13 +223,10 @@ def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Do
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1
-        column = (mark.column + 1) if mark else 1
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        return None, [Problem("invalid-yaml", Location(rel, line, column),
-                              f"not valid YAML: {what}; fix the syntax at this line "
-                              "(check indentation, quotes and colons)")]
+        explained = explain(error, text)
+        line = explained.line + line_offset
+        fix = replace(explained.fix, line=line) if explained.fix else None
+        return None, [Problem("invalid-yaml", Location(rel, line, explained.column), explained.message, fix)]
     except yaml.YAMLError as error:
         return None, [Problem("invalid-yaml", Location(rel, 1, 1), f"not valid YAML: {error}")]
     finally:

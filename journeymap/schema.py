@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .findings import Fix
 from .load import Document, Problem
 from .suggest import closest
 
@@ -194,10 +195,11 @@ def validate(document: Document, rule_ids: list[str]) -> list[Problem]:
         return []
     except Exception:  # noqa: BLE001 - any rejection (or a value it cannot judge) gets the full walk
         pass
-    problems: list[Problem] = []
+    problems: dict = {}
     for error in full.iter_errors(document.data):
-        problems.extend(_explain(error, document))
-    return problems
+        for problem in _explain(error, document):
+            problems.setdefault(problem.location, problem)  # one cause, one finding: a bad date is not two
+    return list(problems.values())
 
 
 @functools.cache
@@ -217,13 +219,21 @@ def _explain(error: Any, document: Document) -> list[Problem]:
     instance = error.instance
     schema = error.schema
 
-    def problem(message: str, at: tuple = path) -> Problem:
-        return Problem("schema", document.at(*at), message)
+    def problem(message: str, at: tuple = path, old: str = "", new: str = "") -> Problem:
+        location = document.at(*at)
+        fix = Fix(location.line, old, new) if old and new and location.line else None
+        return Problem("schema", location, message, fix)
 
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         known = sorted(schema.get("properties", {}))
         unknown = [key for key in instance if key not in schema.get("properties", {})]
-        return [problem(_unknown_key(key, known, where), path + (key,)) for key in unknown]
+        problems = []
+        for key in unknown:
+            close = closest(str(key), known)
+            safe = close is not None and close not in instance  # renaming onto a key that exists would repeat it
+            problems.append(problem(_unknown_key(key, known, where), path + (key,), f"{key}:",
+                                    f"{close}:" if safe else ""))
+        return problems
     if error.validator == "required":
         missing = error.message.split("'")[1]
         hint = schema.get("properties", {}).get(missing, {}).get("description", "")
@@ -234,7 +244,7 @@ def _explain(error: Any, document: Document) -> list[Problem]:
         close = closest(str(instance), choices)
         suggestion = f"did you mean `{close}`? " if close else ""
         return [problem(f"{where} is `{instance}`, not an allowed value: {suggestion}"
-                        f"write one of {', '.join(choices)}")]
+                        f"write one of {', '.join(choices)}", path, str(instance), close or "")]
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted

@@ -43,5 +43,5 @@ def find_gaps(journey: Journey) -> list[Finding]:
         if severity is None:
             continue
         for gap in rule_.check(journey):
-            findings.append(Finding(rule_.id, severity, gap.location, gap.message))
+            findings.append(Finding(rule_.id, severity, gap.location, gap.message, gap.fix))
     return sorted(findings, key=Finding.sort_key)

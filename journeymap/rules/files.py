@@ -12,7 +12,7 @@ from .registry import rule
 def _problems(journey: Journey, rule_id: str) -> Iterator[Gap]:
     for problem in journey.problems:
         if problem.rule == rule_id:
-            yield Gap(problem.location, problem.message)
+            yield Gap(problem.location, problem.message, problem.fix)
 
 
 @rule("invalid-yaml", Severity.ERROR)

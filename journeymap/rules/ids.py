@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ..findings import Gap, Location, Severity
+from ..findings import Fix, Gap, Location, Severity
 from ..model import SLUG, Journey
 from .registry import rule
 
@@ -20,6 +20,23 @@ def identified(journey: Journey) -> Iterator[tuple[str, str, Location]]:
         for item in items:
             # briefs and evidence take their id from the file name: point at the file
             yield kind, item.id, item.origin.at() if kind in ("brief", "evidence") else item.origin.at("id")
+
+
+def _mentions(journey: Journey, value: str) -> int:
+    """How often `value` is written as a value anywhere in the map (an id, a reference)."""
+    documents = {id(o.document): o.document for o in [journey.origin, *(s.origin for s in journey.stage_files),
+                 *(o.origin for o in journey.owners), *(p.origin for p in journey.personas),
+                 *(e.origin for e in journey.experiments), *(b.origin for b in journey.briefs),
+                 *(n.origin for n in journey.evidence)]}
+
+    def count(data: object) -> int:
+        if isinstance(data, dict):
+            return sum(count(v) for v in data.values())
+        if isinstance(data, list):
+            return sum(count(v) for v in data)
+        return int(data == value)
+
+    return sum(count(d.data) for d in documents.values())
 
 
 def slugify(text: str) -> str:
@@ -45,14 +62,23 @@ def invalid_id(journey: Journey) -> Iterator[Gap]:
     for kind, item_id, location in identified(journey):
         if item_id and not SLUG.match(item_id):
             where = "file name" if kind in ("brief", "evidence") else "id"
+            slug = slugify(item_id)
+            # safe to fix only where nothing else names the id: references would break
+            fix = Fix(location.line, item_id, slug) if where == "id" and _mentions(journey, item_id) == 1 else None
             yield Gap(location, f"{kind} {where} `{item_id}` is not a slug: use lower-case letters, digits "
-                                f"and hyphens, e.g. `{slugify(item_id)}`")
+                                f"and hyphens, e.g. `{slug}`", fix)
+    taken = {s.origin.document.stem for s in journey.stage_files}
     for stage in journey.stage_files:
         stem = stage.origin.document.stem
         if stage.id and stage.id != stem:
+            folder = stage.origin.file.rsplit("/", 1)[0]
+            renamable = SLUG.match(stage.id) is not None and stage.id not in taken
+            ways = [f"rename the file to stages/{stage.id}.yaml"] if SLUG.match(stage.id) else []
+            ways += [f"write `id: {stem}`"] if SLUG.match(stem) else []
+            ways = ways or [f"give the stage a slug id and name the file after it, e.g. stages/{slugify(stem)}.yaml"]
             yield Gap(stage.origin.at("id"), f"stage id `{stage.id}` does not match its file name "
-                                             f"`{stem}`: rename the file to stages/{stage.id}.yaml "
-                                             f"or write `id: {stem}`")
+                                             f"`{stem}`: {' or '.join(ways)}",
+                      Fix(None, stage.origin.file, f"{folder}/{stage.id}.yaml") if renamable else None)
 
 
 def first_seen(items: Iterable[tuple[str, Location]]) -> Iterator[tuple[str, Location, Location]]:
