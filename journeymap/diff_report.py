@@ -9,6 +9,7 @@ from typing import Any
 
 from .diff import KINDS, ConversionChange, MapDiff, Moved
 from .findings import Finding, Location
+from .model import percent
 
 #: the hidden line the GitHub Action looks for, to update its one comment instead of adding another
 COMMENT_MARKER = "<!-- journeymap-diff -->"
@@ -111,7 +112,7 @@ def _conversion_row(change: ConversionChange) -> str:
     pair = " → ".join(change.names)
     if change.journey:
         pair = f"{change.journey}: {pair}"
-    return f"| conversion | {_code(pair)} | {_percent(change.old)} → {_percent(change.new)} | |"
+    return f"| conversion | {_code(pair)} | {percent(change.old)} → {percent(change.new)} | |"
 
 
 def _figure_rows(diff: MapDiff) -> list[str]:
@@ -189,10 +190,6 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 # ---- plain text ----
 
 
@@ -211,7 +208,7 @@ def as_text(diff: MapDiff) -> str:
         lines.append(f"  {subject}: {detail}{where}")
     for conversion in diff.conversions:
         lines.append(f"  conversion {' → '.join(conversion.names)}: "
-                     f"{_percent(conversion.old)} → {_percent(conversion.new)}")
+                     f"{percent(conversion.old)} → {percent(conversion.new)}")
     for name, figures in (("weakest link", diff.weakest_link), ("slowest stage", diff.slowest_stage)):
         for slug, figure in figures.items():
             if figure.moved:

@@ -20,6 +20,11 @@ from .load import Document, Folder, Problem
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
+def percent(value: float | None) -> str:
+    """A computed rate, with one decimal: 540 of 2,400 is 22.5%, not 22%."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where an item was written: its document and its path inside it."""
@@ -102,8 +107,8 @@ class Metric:
     def format(self, value: float | None) -> str:
         if value is None:
             return "—"
-        if self.is_ratio:
-            return f"{value * 100:.0f}%"
+        if self.is_ratio:  # 0.22 → 22%, 0.225 → 22.5%: the decimal only where the figure has one
+            return f"{value * 100:.0f}%" if round(value * 100, 1).is_integer() else f"{value * 100:.1f}%"
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
@@ -208,6 +213,17 @@ class Transition:
     target: Stage
     conversion: float | None
     relative: float | None  # conversion / target conversion, when every stage has a target
+    expected: float | None = None  # the conversion the two stages' volume targets imply
+
+    def shortfall(self) -> str:
+        """The weakest link in words a reader needs no arithmetic for: the rate, the target, the gap."""
+        rate = percent(self.conversion)
+        if self.expected is None or self.conversion is None:
+            return f"{self.source.name} → {self.target.name} converts {rate}"
+        gap = (self.expected - self.conversion) * 100
+        against = f"{abs(gap):.1f} points {'short of' if gap > 0 else 'above'}"
+        return f"{self.source.name} → {self.target.name} converts {rate}, {against} the {percent(self.expected)} " \
+               "its targets need"
 
 
 @dataclass
@@ -233,6 +249,21 @@ class Journey:
     unreadable: set[str] = field(default_factory=set)  # paths relative to this journey's folder
     prefix: str = ""  # in a portfolio, this journey's folder ("new-logo/"); file paths start with it
     owners_used_elsewhere: frozenset[str] = frozenset()  # by the portfolio's other journeys
+
+    def rule_off(self, rule_id: str) -> bool:
+        """`checks: {rule: off}`: the site then draws no badge or warning for that rule either."""
+        return self.checks.get(rule_id) == "off"
+
+    def handoff_gap(self, source: Touchpoint, target: Touchpoint) -> bool:
+        """A hand-off gap as the site shows it: unwritten, and the map has not turned `handoff-gap` off."""
+        return not self.rule_off("handoff-gap") and source.hands_off_unwritten(target)
+
+    def shown_weakest_link(self) -> Transition | None:
+        """The weakest link the site marks; none when the map turned `weakest-link` off."""
+        return None if self.rule_off("weakest-link") else self.weakest_link()
+
+    def shown_slowest_stage(self) -> Stage | None:
+        return None if self.rule_off("weakest-link") else self.slowest_stage()
 
     @property
     def slug(self) -> str:
@@ -321,11 +352,11 @@ class Journey:
         result = []
         for source, target in zip(stages, stages[1:], strict=False):
             conversion = _ratio(_value(source), _value(target))
-            relative = None
+            relative = expected = None
             if use_targets and conversion is not None:
                 expected = _ratio(source.volume.target, target.volume.target)  # type: ignore[union-attr]
                 relative = conversion / expected if expected else None
-            result.append(Transition(source, target, conversion, relative))
+            result.append(Transition(source, target, conversion, relative, expected))
         return result
 
     def weakest_link(self) -> Transition | None:

@@ -221,7 +221,14 @@ def test_unparseable_file_is_one_finding_and_the_rest_is_still_checked(tmp_path:
 def test_relative_weakest_link_needs_every_target(tmp_path: Path) -> None:
     plain, _ = findings_for(tmp_path, {ADOPT: ("    target: 150\n", "")})
     message = next(f.message for f in plain if f.rule == "weakest-link" and "weakest" in f.message)
-    assert "converts 10%" in message and "lowest conversion" in message
+    assert "converts 10.0%" in message and "lowest conversion" in message  # adopt 100 of spark's 1000
+
+
+def test_weakest_link_is_worded_with_its_target_and_shortfall(tmp_path: Path) -> None:
+    findings, files = findings_for(tmp_path, {})
+    message = next(f.message for f in findings if f.rule == "weakest-link" and "weakest" in f.message)
+    # the clean map: spark 1000 → adopt 100 converts 10.0%; targets 1200 → 150 need 12.5%; 2.5 points short
+    assert "Spark → Adopt converts 10.0%, 2.5 points short of the 12.5% its targets need" in message
 
 
 def test_every_rule_doc_has_why_and_examples() -> None:

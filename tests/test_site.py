@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from journeymap.site import code_spans
 
@@ -98,7 +99,12 @@ def test_map_page_marks_the_weakest_link_and_slowest_stage(example_site: Path) -
     assert "Weakest link:</strong> Consideration" in page
     assert re.search(r'id="stage-onboarding" class="[^"]*is-slowest', page)
     assert len(re.findall(r'<article class="card[ "]', page)) == 37
-    assert "38%" in page and "82% of what the targets need" in page
+    volumes = {name: yaml.safe_load((EXAMPLE / f"stages/{name}.yaml").read_text())["metrics"]["volume"]
+               for name in ("consideration", "evaluation")}
+    rate = volumes["evaluation"]["value"] / volumes["consideration"]["value"]
+    needed = volumes["evaluation"]["target"] / volumes["consideration"]["target"]
+    assert (f"converts {rate:.1%}, against the {needed:.1%} its targets need: "
+            f"{(needed - rate) * 100:.1f} points short") in re.sub(r"<[^>]+>", "", page)
 
 
 def test_stage_flow_diagram_carries_every_stage_and_conversion(example_site: Path) -> None:
@@ -107,8 +113,11 @@ def test_stage_flow_diagram_carries_every_stage_and_conversion(example_site: Pat
     for name in ("Trigger", "Research", "Consideration", "Evaluation", "Purchase", "Onboarding",
                  "Expansion or renewal"):
         assert f">{name}</text>" in svg, name
-    for conversion in ("21%", "29%", "38%", "34%", "91%", "77%"):
-        assert f">{conversion}</text>" in svg, conversion
+    order = yaml.safe_load((EXAMPLE / "journey.yaml").read_text())["stages"]
+    volume = {s: yaml.safe_load((EXAMPLE / f"stages/{s}.yaml").read_text())["metrics"]["volume"]["value"]
+              for s in order}
+    for before, after in zip(order, order[1:], strict=False):
+        assert f">{volume[after] / volume[before]:.1%}</text>" in svg, (before, after)  # one decimal, from the YAML
     assert "WEAKEST LINK" in svg and "SLOWEST: 38 days" in svg
     assert 'xlink:href="stages/evaluation.html"' in svg
     assert '<title id="stage-flow-title">' in svg and "<desc" in svg
@@ -310,8 +319,9 @@ def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> N
     flow = text[text.index('id="stage-flow-svg"'):text.index("</svg>", text.index('id="stage-flow-svg"'))]
     for stage in journey.stages:
         assert f">{stage.name}</text>" in flow
-    for transition in journey.transitions():
-        label = "?" if transition.conversion is None else f"{transition.conversion:.0%}"
+    for before, after in zip(journey.stages, journey.stages[1:], strict=False):  # the rate from the two volumes
+        volumes = [s.volume.value if s.volume else None for s in (before, after)]
+        label = "?" if None in volumes or not volumes[0] else f"{volumes[1] / volumes[0]:.1%}"
         assert f">{label}</text>" in flow
 
 

@@ -49,11 +49,9 @@ def weakest_link(journey: Journey) -> Iterator[Gap]:
     link = journey.weakest_link()
     if link is not None and link.conversion is not None:
         target = link.target.volume
-        how = (f"{link.relative:.0%} of the targets' conversion" if link.relative is not None
-               else "the lowest conversion in the journey")
+        how = "" if link.expected is not None else ", the lowest conversion in the journey"
         yield Gap(target.origin.at("value") if target else link.target.origin.at("id"),
-                  f"weakest link: {link.source.name} → {link.target.name} converts {link.conversion:.0%}, "
-                  f"{how}; focus experiments and briefs here")
+                  f"weakest link: {link.shortfall()}{how}; focus experiments and briefs here")
     slowest = journey.slowest_stage()
     if slowest is not None:
         yield Gap(slowest.origin.at("cycle_time_days"),

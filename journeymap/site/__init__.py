@@ -30,6 +30,25 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "form-action 'none'; frame-src 'none'")
 
 
+#: small icons drawn as inline SVG: an emoji (⚠ ⏱ ✓) shows as a box where no emoji font is installed
+_ICONS = {
+    "warn": '<path d="M8 1.5 15 14.5H1Z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/>'
+            '<path d="M8 6v4M8 11.6v1.2" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/>',
+    "clock": '<circle cx="8" cy="8.5" r="6" fill="none" stroke="currentColor" stroke-width="1.6"/>'
+             '<path d="M8 5v3.7l2.4 1.6M6.5 1h3" fill="none" stroke="currentColor" stroke-width="1.6" '
+             'stroke-linecap="round"/>',
+    "cross": '<path d="M4 4l8 8M12 4l-8 8" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
+    "check": '<path d="M2.5 8.5 6.5 12.5 13.5 4" fill="none" stroke="currentColor" stroke-width="2" '
+             'stroke-linecap="round" stroke-linejoin="round"/>',
+}
+
+
+def icon(name: str) -> Markup:
+    """An icon in the text's colour and size, hidden from screen readers (the words beside it say it)."""
+    return Markup(f'<svg class="icon icon-{name}" viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" '
+                  f'focusable="false">{_ICONS[name]}</svg> ')
+
+
 class TemplateProblem(Exception):
     """A template could not be rendered: names the template and line."""
 
@@ -58,6 +77,7 @@ def environment(folders: list[Path]) -> jinja2.Environment:
     env.filters["link_target"] = link_target
     env.globals["links"] = links
     env.globals["csp"] = CONTENT_SECURITY_POLICY
+    env.globals["icon"] = icon
     return env
 
 

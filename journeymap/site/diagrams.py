@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import graphviz
 
-from ..model import Journey, Stage, Touchpoint
+from ..model import Journey, Stage, Touchpoint, percent
 from . import links
 
 #: light fills, each readable with black text; owners also carry their name, so colour is never the only signal
@@ -77,8 +77,8 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
     graph = _graph("stage-flow")
     graph.attr(ranksep="0.35", nodesep="0.2")
     graph.attr("node", margin="0.1,0.04")
-    weakest = journey.weakest_link()
-    slowest = journey.slowest_stage()
+    weakest = journey.shown_weakest_link()
+    slowest = journey.shown_slowest_stage()
     by_phase: dict[str, list[Stage]] = {}
     for stage in journey.stages:
         by_phase.setdefault(stage.phase if journey.phase_of(stage) else "", []).append(stage)
@@ -103,7 +103,7 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
             graph.subgraph(sub)
     for transition in journey.transitions():
         is_weak = weakest is not None and transition.source.id == weakest.source.id
-        label = "?" if transition.conversion is None else f"{transition.conversion:.0%}"
+        label = "?" if transition.conversion is None else percent(transition.conversion)
         attrs = {"color": WEAK, "fontcolor": WEAK, "penwidth": "3", "style": "bold"} if is_weak else {}
         if is_weak:
             label += "\\nWEAKEST LINK"
@@ -114,9 +114,9 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
 
 def _flow_text(journey: Journey) -> str:
     parts = [f"{t.source.name} to {t.target.name}: "
-             f"{'unknown' if t.conversion is None else f'{t.conversion:.0%}'} conversion"
+             f"{'unknown' if t.conversion is None else percent(t.conversion)} conversion"
              for t in journey.transitions()]
-    weakest, slowest = journey.weakest_link(), journey.slowest_stage()
+    weakest, slowest = journey.shown_weakest_link(), journey.shown_slowest_stage()
     if weakest is not None:
         parts.append(f"weakest link: {weakest.source.name} to {weakest.target.name}")
     if slowest is not None:
@@ -135,8 +135,9 @@ def _touchpoint_node(graph: graphviz.Digraph, journey: Journey, touchpoint: Touc
                tooltip=_t(f"{touchpoint.name} — {owner_name}"), **attrs)
 
 
-def _handoff_edge(graph: graphviz.Digraph, source: Touchpoint, target: Touchpoint, **attrs: str) -> None:
-    if source.hands_off_unwritten(target):
+def _handoff_edge(graph: graphviz.Digraph, source: Touchpoint, target: Touchpoint, gap: bool,
+                  **attrs: str) -> None:
+    if gap:
         attrs.update(style="dashed", color=WEAK, fontcolor=WEAK, penwidth="2", label="NO HAND-OFF",
                      tooltip=_t(f"hand-off gap: {source.name} → {target.name}"))
     elif source.owner != target.owner:
@@ -165,9 +166,10 @@ def handoffs(journey: Journey, root: str) -> Diagram:
     for touchpoint in journey.touchpoints:
         for _, target in journey.next_of(touchpoint):
             if touchpoint.id in column and target.id in column:
-                gaps += touchpoint.hands_off_unwritten(target)
+                gap = journey.handoff_gap(touchpoint, target)
+                gaps += gap
                 forward = column[target.id] > column[touchpoint.id]
-                _handoff_edge(graph, touchpoint, target, constraint="true" if forward else "false")
+                _handoff_edge(graph, touchpoint, target, gap, constraint="true" if forward else "false")
     description = (f"{len(column)} touchpoints in {len(journey.stages)} stages, one column per stage, coloured "
                    f"and labelled by owning team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed "
                    "red edges.")
@@ -195,7 +197,7 @@ def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
                 other_stage = journey.stage(other.stage)
                 _touchpoint_node(graph, journey, other, colours, root + links.touchpoint(other))
                 graph.node(f"t_{other.id}", xlabel=_t(other_stage.name if other_stage else other.stage))
-        _handoff_edge(graph, source, target)
+        _handoff_edge(graph, source, target, journey.handoff_gap(source, target))
     description = (f"{len(stage.touchpoints)} touchpoints of {stage.name}"
                    + (f", with {len(outside)} touchpoints of other stages they hand on to or from" if outside
                       else "") + ".")

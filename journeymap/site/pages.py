@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding
-from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition
+from markupsafe import Markup, escape
+
+from ..findings import Finding, Severity
+from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition, percent
 from ..repository import repository_file
 from ..urls import scheme_of
 from . import diagrams, links
@@ -52,17 +54,27 @@ class Site:
     def __init__(self, journey: Journey, findings: list[Finding], root: Path) -> None:
         self.journey = journey
         self.findings = findings
+        #: what the site counts and badges as gaps: errors and warnings, as the check does (info is not a gap)
+        self.gaps = [f for f in findings if f.severity is not Severity.INFO]
         self.colours = diagrams.owner_colours(journey)
         self.root = root
         self.emotions = EMOTIONS
 
     # -- findings next to the things they are about --
 
+    def gap(self, rule_id: str, text: str, element: str = "p") -> Markup:
+        """A gap shown where it is, as the check reports it: nothing at all when the map turned the rule off."""
+        if self.journey.rule_off(rule_id):
+            return Markup("")
+        from . import icon
+
+        return Markup(f'<{element} class="gap-inline">{icon("warn")}{escape(text)}</{element}>')
+
     def findings_in(self, origin: Origin) -> list[Finding]:
-        return [f for f in self.findings if origin.holds(f.location)]
+        return [f for f in self.gaps if origin.holds(f.location)]
 
     def findings_in_file(self, file: str) -> list[Finding]:
-        return [f for f in self.findings if f.location.file == file]
+        return [f for f in self.gaps if f.location.file == file]
 
     def owner_findings(self, owner_id: str) -> list[Finding]:
         owned: list[Origin] = [t.origin for t in self.journey.touchpoints if t.owner == owner_id]
@@ -99,7 +111,7 @@ class Site:
         return self.journey.touchpoint(touchpoint_id)
 
     def handoff_gaps(self, touchpoint: Touchpoint) -> list[Touchpoint]:
-        return [t for _, t in self.journey.next_of(touchpoint) if touchpoint.hands_off_unwritten(t)]
+        return [t for _, t in self.journey.next_of(touchpoint) if self.journey.handoff_gap(touchpoint, t)]
 
     def sparkline(self, metric: Metric) -> str:
         """Polyline points in a 100×24 box, oldest period on the left, current value last."""
@@ -119,13 +131,13 @@ class Site:
                         if s.emotion is not None)
 
     def percent(self, value: float | None) -> str:
-        return "—" if value is None else f"{value:.0%}"
+        return percent(value)
 
 
 def columns(journey: Journey, site: Site, with_orphans: bool = False) -> list[Column]:
     """The stages in journey order (orphan stage files last, when asked for)."""
-    weakest = journey.weakest_link()
-    slowest = journey.slowest_stage()
+    weakest = journey.shown_weakest_link()
+    slowest = journey.shown_slowest_stage()
     into = {t.target.id: t for t in journey.transitions()}
     stages = journey.stages
     if with_orphans:
