@@ -248,6 +248,10 @@ def _explain(error: Any, document: Document) -> list[Problem]:
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        number = _number_written_as_text(instance) if "number" in wanted else None
+        if number is not None:
+            return [problem(f"{where} is `{instance}`: write the plain number `{number}` (units go in `unit:`; "
+                            "a percentage as a fraction with `unit: ratio`)", path, str(instance), number)]
         return [problem(f"{where} must be {_article(wanted)}, not {_type_of(instance)}: "
                         f"{_type_hint(wanted, path)}")]
     if error.validator == "pattern" and error.validator_value == ISO_DATE:
@@ -261,6 +265,22 @@ def _explain(error: Any, document: Document) -> list[Problem]:
         return [problem(f"{where} is {instance}: {error.message.split(' is ', 1)[-1]}; "
                         f"write a value within range")]
     return [problem(f"{where}: {error.message}")]
+
+
+def _number_written_as_text(value: Any) -> str | None:
+    """`45%` → 0.45, `12,000` → 12000, `1 200` → 1200: what spreadsheets and people write for a number."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("\u00a0", " ")
+    percent = text.endswith("%")
+    digits = text.rstrip("%").strip().replace(",", "").replace(" ", "").replace("_", "")
+    try:
+        number = float(digits)
+    except ValueError:
+        return None
+    if percent:
+        number /= 100
+    return f"{number:g}" if abs(number) < 1e15 else None
 
 
 def _unknown_key(key: str, known: list[str], where: str) -> str:

@@ -37,8 +37,8 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Explained:
     column = (mark.column + 1) if mark else 1
     problem, context = error.problem or "", error.context or ""
     context_line = error.context_mark.line if error.context_mark else line
-    for explainer in (_tab, _colon_in_value, _deeper_indent, _missing_space, _unclosed_quote, _unclosed_bracket,
-                      _special_first_character):
+    for explainer in (_tab, _colon_in_value, _dash_above, _deeper_indent, _missing_space, _unclosed_quote,
+                      _unclosed_bracket, _special_first_character):
         found = explainer(lines, line, context_line, problem, context)
         if found is not None:
             return found
@@ -60,9 +60,20 @@ def _tab(lines: list[str], line: int, context_line: int, problem: str, context: 
         text = _at(lines, index)
         indent = text[:len(text) - len(text.lstrip())]
         if "\t" in indent:
-            fixed = indent.replace("\t", "  ") + text.lstrip()
+            fixed = " " * _sibling_indent(lines, index, indent) + text.lstrip()
             return _rewrite(index, text, fixed, "this line is indented with a tab; YAML indents with spaces only")
     return None
+
+
+def _sibling_indent(lines: list[str], index: int, indent: str) -> int:
+    """Where a tab-indented line belongs: beside the key above it, or inside it when that key opens a block."""
+    above = next((_at(lines, i) for i in range(index - 1, -1, -1) if _at(lines, i).strip()), "")
+    if not above or "\t" in above[:len(above) - len(above.lstrip())]:
+        return len(indent.replace("\t", "  "))
+    match = re.match(r"^(\s*)(-\s+)?", above)
+    assert match is not None
+    column = len(match[1]) + len(match[2] or "")
+    return column + 2 if above.rstrip().endswith(":") else column
 
 
 def _colon_in_value(lines: list[str], line: int, context_line: int, problem: str,
@@ -76,6 +87,18 @@ def _colon_in_value(lines: list[str], line: int, context_line: int, problem: str
     quoted = f"{match['indent']}{match['key']}: {_quote(match['value'])}"
     return _rewrite(line, text, quoted, f"the value of `{match['key'].strip()}` holds `: `, which YAML reads as a "
                                         "new key; put the value in quotes")
+
+
+def _dash_above(lines: list[str], line: int, context_line: int, problem: str, context: str) -> Explained | None:
+    """`-id: x` then its other keys: the parser trips on the second line; the cause is the missing space above."""
+    if "mapping values are not allowed" not in problem:
+        return None
+    index = next((i for i in range(line - 1, -1, -1) if _at(lines, i).strip()), -1)
+    text = _at(lines, index)
+    dash = _NO_SPACE_AFTER_DASH.match(text)
+    if index < 0 or not dash:
+        return None
+    return _rewrite(index, text, f"{dash['indent']}- {dash['rest']}", "a list item needs a space after its `-`")
 
 
 def _deeper_indent(lines: list[str], line: int, context_line: int, problem: str,

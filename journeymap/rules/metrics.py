@@ -29,6 +29,9 @@ def missing_metric(journey: Journey) -> Iterator[Gap]:
           health: {name: Demo-to-trial conversion, value: 0.4, unit: ratio}
     """
     for stage in journey.stage_files:
+        written = stage.origin.document.fields.get("metrics")
+        if written is not None and not isinstance(written, dict):
+            continue  # `metrics:` written as a list: the schema says how to write it; one finding, not three
         for kind in ("volume", "health"):
             if kind not in stage.metrics:
                 yield Gap(stage.origin.at("metrics"),

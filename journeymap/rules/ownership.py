@@ -28,18 +28,23 @@ def unowned_touchpoint(journey: Journey) -> Iterator[Gap]:
           owner: product-marketing
     """
     for touchpoint in journey.touchpoints:
-        if not touchpoint.owner and not _misspelt_owner(touchpoint):
+        if not touchpoint.owner and _misspelt_owner(touchpoint) is None:
             yield Gap(touchpoint.origin.at("owner"),
                       f"touchpoint `{touchpoint.id}` has no owner: add `owner:` with an id from owners.yaml")
 
 
-def _misspelt_owner(touchpoint: Touchpoint) -> bool:
-    """`ownr: sales` is one mistake: the schema's "did you mean `owner`?" says it; no second finding here."""
+def _misspelt_owner(touchpoint: Touchpoint) -> str | None:
+    """The team under a misspelt `owner` key (`ownr: sales`): one mistake, which the schema's "did you mean
+    `owner`?" reports; the touchpoint is not also unowned, nor its team idle."""
     written = touchpoint.origin.document.data
     for key in touchpoint.origin.path:
         written = written[key] if isinstance(written, (dict, list)) else None
-    keys = [k for k in written if isinstance(k, str)] if isinstance(written, dict) else []
-    return any(k != "owner" and closest(k, TOUCHPOINT["properties"]) == "owner" for k in keys)
+    if not isinstance(written, dict):
+        return None
+    for key, value in written.items():
+        if isinstance(key, str) and key != "owner" and closest(key, TOUCHPOINT["properties"]) == "owner":
+            return str(value)
+    return None
 
 
 @rule("unknown-owner", Severity.ERROR)
@@ -127,7 +132,8 @@ def idle_owner(journey: Journey) -> Iterator[Gap]:
     """
     if journey.incomplete("stages/"):
         return  # touchpoints in a file (or folder) that could not be read may well use every team
-    owning = {touchpoint.owner for touchpoint in journey.touchpoints} | journey.owners_used_elsewhere
+    owning = {touchpoint.owner or _misspelt_owner(touchpoint) for touchpoint in journey.touchpoints}
+    owning |= journey.owners_used_elsewhere
     for owner in journey.owners:
         if owner.id and owner.id not in owning:
             yield Gap(owner.origin.at("id"), f"owner `{owner.id}` owns no touchpoint: give it a touchpoint's "

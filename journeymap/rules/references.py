@@ -84,7 +84,8 @@ def unknown_reference(journey: Journey) -> Iterator[Gap]:
              "phase": {p.id for p in journey.phases}, "evidence": {n.id for n in journey.evidence}}
     # ids may live in a file that could not be read; then nothing of that kind is called unknown
     unjudgeable = {kind for kind, files in (("touchpoint", "stages/"), ("persona", "personas."),
-                                            ("evidence", "evidence/")) if journey.incomplete(files)}
+                                            ("evidence", "evidence/"), ("phase", "journey."))
+                   if journey.incomplete(files)}
     for location, who, kind, name in named:
         if kind not in unjudgeable and name not in known[kind]:
             yield Gap(location, f"{who} names {kind} `{name}`, which does not exist: "
@@ -105,6 +106,8 @@ def orphan_stage(journey: Journey) -> Iterator[Gap]:
     Passes:
         stages: [trigger, research, purchase, advocacy]
     """
+    if journey.incomplete("journey."):
+        return  # the stage list could not be read: no stage is known to be left out
     listed = {stage_id for stage_id, _ in journey.stage_order}
     for stage in journey.stage_files:
         if stage.id and stage.id not in listed and stage.origin.document.stem not in listed:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..findings import Gap, Severity
 from ..model import Journey
+from ..suggest import closest
 from .registry import rule
 
 
@@ -67,8 +68,11 @@ def unbriefed_stage(journey: Journey) -> Iterator[Gap]:
         stage: onboarding
         ---
     """
+    if journey.incomplete("briefs/"):
+        return  # a misnamed briefs/ folder (or an unreadable brief) may well serve every stage
+    meant = {closest(b.stage, [s.id for s in journey.stages]) for b in journey.briefs if not journey.stage(b.stage)}
     for stage in journey.stages:
-        if not journey.briefs_for(stage.id):
+        if not journey.briefs_for(stage.id) and stage.id not in meant:  # `stage: Adopt` meant adopt: one finding
             yield Gap(stage.origin.at("id"), f"no brief serves stage `{stage.id}`: add briefs/<name>.md with "
                                              f"`stage: {stage.id}` in its front matter")
 
@@ -89,6 +93,8 @@ def no_evidence(journey: Journey) -> Iterator[Gap]:
         id: research
         evidence: [interview-2026-09-acme]
     """
+    if journey.incomplete("evidence/"):
+        return
     for stage in journey.stage_files:
         if not journey.evidence_for(stage) and not stage.evidence:
             yield Gap(stage.origin.at("id"), f"stage `{stage.id}` cites no evidence: add `evidence:` with ids of "
