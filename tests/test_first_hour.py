@@ -34,6 +34,7 @@ class Mistake:
     fixable: bool = False  # `check --fix` corrects it
     by_hand: dict[str, tuple[str, str]] = field(default_factory=dict)  # what the message asks a person to do
     moves: dict[str, str] = field(default_factory=dict)  # folders renamed to make the mistake
+    renames: dict[str, str] = field(default_factory=dict)  # what the message asks to rename (or move out)
 
 
 CORPUS = [
@@ -73,11 +74,11 @@ CORPUS = [
             "schema", "must be a mapping", ADOPT,
             by_hand={ADOPT: ("metrics:\n  - Accounts live: 100\n", _ADOPT_METRICS)}),
     Mistake("a stage folder named stage/", {}, "unknown-file", "rename `stage/` to `stages/`", "stage/",
-            moves={"stages": "stage"}),
+            moves={"stages": "stage"}, renames={"stage": "stages"}),
     Mistake("a briefs folder named Briefs/", {}, "unknown-file", "rename `Briefs/` to `briefs/`", "Briefs/",
-            moves={"briefs": "Briefs"}),
+            moves={"briefs": "Briefs"}, renames={"Briefs": "briefs"}),
     Mistake("a note in the stages folder", {"stages/notes.txt": "ideas\n"}, "unknown-file",
-            "files in stages/ end in .yaml", "stages/notes.txt", by_hand={}),
+            "files in stages/ end in .yaml", "stages/notes.txt", renames={"stages/notes.txt": "notes.txt"}),
 ]
 
 
@@ -121,7 +122,8 @@ def test_each_mistake_gives_one_finding_that_says_what_to_write(tmp_path: Path, 
     assert (new[0].fix is not None) == mistake.fixable
 
 
-@pytest.mark.parametrize("mistake", [m for m in CORPUS if m.fixable or m.by_hand], ids=lambda m: m.name)
+@pytest.mark.parametrize("mistake", [m for m in CORPUS if m.fixable or m.by_hand or m.renames],
+                         ids=lambda m: m.name)
 def test_the_suggested_fix_removes_the_finding_and_adds_none(tmp_path: Path, mistake: Mistake,
                                                              baseline: set) -> None:
     folder = _mistaken(tmp_path, mistake)
@@ -131,6 +133,8 @@ def test_the_suggested_fix_removes_the_finding_and_adds_none(tmp_path: Path, mis
     for name, (old, new) in mistake.by_hand.items():
         path = folder / name
         path.write_text(path.read_text().replace(old, new, 1))
+    for old, new in mistake.renames.items():
+        shutil.move(folder / old, folder.parent / new if "/" in old else folder / new)
     assert _gaps(folder) == baseline
 
 
@@ -164,3 +168,17 @@ def test_rules_turned_off_draw_no_badge_and_info_is_no_gap(tmp_path: Path) -> No
     assert '<span class="count">' not in pages["index.html"]  # the nav counts gaps: there are none
     for text in pages.values():
         assert not set("⚠⏱✓✗") & set(text)  # icons are inline SVG, not emoji a machine may lack
+
+
+def test_the_gaps_page_names_each_file_the_same_way_in_heading_and_link(tmp_path: Path) -> None:
+    import re
+
+    files = _apply(CLEAN_MAP, {ADOPT: ("    owner: cs\n", "")})
+    write_map(tmp_path / "repo/journey", files)
+    (tmp_path / "repo/.git").mkdir()  # the map sits in a repository: paths are named from its root
+    run_cli("build", "repo/journey", "-o", "site", "--keep-going", cwd=tmp_path)
+    page = (tmp_path / "site/gaps.html").read_text()
+    headings = re.findall(r"<h2[^>]*><code>([^<]+)</code>", page)
+    places = re.findall(r'<span class="where">([^<]+)</span>', page)
+    assert "journey/stages/adopt.yaml" in headings
+    assert any(place.startswith("journey/stages/adopt.yaml:") for place in places), places
