@@ -16,7 +16,7 @@ from typing import Any
 from .findings import Location
 from .load import Document, Folder, Problem
 
-#: FORMAT.md: every id is a slug; ids become file names, URLs and anchors
+#: the format: every id is a slug; ids become file names, URLs and anchors
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -343,7 +343,7 @@ class Journey:
     def phase_of(self, stage: Stage) -> Phase | None:
         return next((p for p in self.phases if p.id == stage.phase), None)
 
-    # -- derived figures (FORMAT.md, "Derived figures") --
+    # -- derived figures (docs/format.md, "Derived figures") --
 
     def transitions(self) -> list[Transition]:
         stages = self.stages

@@ -114,12 +114,14 @@ def journey_schema(rule_ids: list[str]) -> dict:
             "id": _d(_text, "a slug"),
             "name": _d(_text, "the phase's name"),
             "goal": _d(_text, "the phase's primary goal"),
-        }, required=("id", "name"), description="a phase")},
+        }, required=("id", "name"), description="a phase"),
+            "description": "optional groups of stages (awareness, decision, success), each with its goal"},
         "stages": {**_ids("the journey's stage ids, in order"), "minItems": 1},
         "checks": {"type": "object", "additionalProperties": False,
                    "properties": {rule: severity for rule in rule_ids},
                    "description": "per-rule severity: error | warning | info | off"},
-    }, required=("title", "review", "stages"), description="journey.yaml")
+    }, required=("title", "review", "stages"), description="the map itself: its title, review, phases and the "
+                                                             "order of its stages")
 
 
 OWNERS = _obj({"owners": {"type": "array", "items": _obj({
@@ -128,8 +130,9 @@ OWNERS = _obj({"owners": {"type": "array", "items": _obj({
     "department": _d(_text, "e.g. Marketing, Sales, Customer Success"),
     "lead": _d(_text, "who leads the team"),
     "contact": _d(_text, "e.g. a Slack channel"),
-}, required=("id", "name", "department"), description="an owning team")}},
-    required=("owners",), description="owners.yaml")
+}, required=("id", "name", "department"), description="an owning team"),
+    "description": "every team that owns a touchpoint, brief or experiment"}},
+    required=("owners",), description="the teams that own touchpoints")
 
 PERSONAS = _obj({"personas": {"type": "array", "items": _obj({
     "id": _d(_text, "a slug"),
@@ -139,8 +142,9 @@ PERSONAS = _obj({"personas": {"type": "array", "items": _obj({
     "description": _d(_text, "who they are"),
     "goals": _ids("what they want"),
     "pains": _ids("what stands in their way"),
-}, required=("id", "name"), description="a persona")}},
-    required=("personas",), description="personas.yaml")
+}, required=("id", "name"), description="a persona"),
+    "description": "the people who travel the journey"}},
+    required=("personas",), description="who travels the journey")
 
 EXPERIMENT = _obj({
     "id": _d(_text, "a slug"),

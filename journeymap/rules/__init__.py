@@ -1,4 +1,4 @@
-"""Every rule of FORMAT.md's table, one small module per concern."""
+"""Every rule of the format (docs/format.md), one small module per concern."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .registry import RULES, Rule, rule
 
 __all__ = ["RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]
 
-#: FORMAT.md's table order, which `journeymap rules` and the schema follow; new rules go after it
+#: the format's table order, which `journeymap rules` and the schema follow; new rules go after it
 FORMAT_ORDER = ["invalid-yaml", "duplicate-key", "schema", "invalid-id", "duplicate-id", "unowned-touchpoint",
                 "unknown-owner", "unknown-stage", "unknown-reference", "missing-metric", "missing-job",
                 "empty-stage", "orphan-stage", "unbriefed-stage", "high-intent-no-sla", "handoff-gap",
