@@ -151,6 +151,25 @@ def _build_site(checked: Checked, output: Path, templates: Path | None) -> Built
     sys.exit(EXIT_UNUSABLE)
 
 
+@main.command(short_help="Start a map repository: a map to fill in, its workflow and pre-commit hook.")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="add the missing files to a folder that is not empty (never overwrites)")
+def init(directory: str, force: bool) -> None:
+    """Write a map repository into DIRECTORY: journey/ with seven stages, a README, the CI workflow."""
+    from .init import InitRefused, init_map
+
+    try:
+        written = init_map(Path(directory), force)
+    except InitRefused as error:
+        click.echo(f"journeymap: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    for path in written:
+        click.echo(f"wrote {path}")
+    map_folder = Path(directory) / "journey"
+    click.echo(f"\nNext: `journeymap check {map_folder}` lists what to fill in; "
+               f"`journeymap build {map_folder} -o site` renders it.")
+
+
 @main.command(name="rules", short_help="List the rules, or explain one.")
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:

@@ -21,3 +21,8 @@ def example_map() -> Path:
 
 def templates_dir() -> Path:
     return _bundled("templates", "templates")
+
+
+def scaffold_dir() -> Path:
+    """What `journeymap init` copies: always inside the package."""
+    return _PACKAGE / "scaffold"

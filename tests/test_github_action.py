@@ -26,7 +26,7 @@ from .gitrepo import git
 from .test_diff import _review_change, repo  # noqa: F401  (the fixture: a map repository)
 
 ACTION = ROOT / "action.yml"
-WORKFLOW = ROOT / "examples/journey-workflow.yml"
+WORKFLOW = ROOT / "journeymap/scaffold/.github/workflows/journey.yml"  # what `journeymap init` writes
 
 
 @pytest.mark.parametrize("path, schema", [(ACTION, "vendor.github-actions"),

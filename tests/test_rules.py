@@ -151,6 +151,9 @@ CASES = [
          passing={"stages/.notes.txt": "dot-files are nobody's business\n", "README.md": "about this map\n"}),
     Case("unknown-file", {"Briefs/launch.md": "---\ntitle: Launch\nstage: spark\n---\n"}, "Briefs/", None,
          passing={"templates/brief.html": "{% extends 'base.html' %}"}),
+    Case("unmeasured-metric", {ADOPT: ("    name: Weekly active share\n    value: 0.5\n",
+                                       "    name: Weekly active share\n")}, ADOPT, "  health:",
+         passing={ADOPT: ("    value: 0.5\n", "    value: 0\n")}),  # zero is a measurement
     Case("weakest-link", {}, ADOPT, "value: 100",
          # no conversion into adopt (no volume value) and no cycle times: nothing to report
          passing={ADOPT: CLEAN_MAP[ADOPT].replace("    value: 100\n", "").replace("cycle_time_days: 20\n", ""),

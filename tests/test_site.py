@@ -274,6 +274,8 @@ def test_installed_package_carries_templates_and_example(tmp_path: Path) -> None
     zipfile.ZipFile(wheel).extractall(installed)
     assert (installed / "journeymap/templates/index.html").is_file()
     assert (installed / "journeymap/example/journey.yaml").is_file()
+    for scaffold in (".github/workflows/journey.yml", ".pre-commit-config.yaml", "journey/stages/trigger.yaml"):
+        assert (installed / "journeymap/scaffold" / scaffold).is_file(), scaffold  # init works from a wheel
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     env = {**os.environ, "PYTHONPATH": str(installed)}

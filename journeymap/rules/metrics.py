@@ -60,3 +60,24 @@ def weakest_link(journey: Journey) -> Iterator[Gap]:
         yield Gap(slowest.origin.at("cycle_time_days"),
                   f"slowest stage: {slowest.name} takes {slowest.cycle_time_days:g} days (median); "
                   "look for what makes prospects wait")
+
+
+@rule("unmeasured-metric", Severity.WARNING)
+def unmeasured_metric(journey: Journey) -> Iterator[Gap]:
+    """A stage metric has a name but no `value` yet.
+
+    Why: a map without numbers cannot show where buyers drop off; the
+    conversions and the weakest link need each stage's volume.
+
+    Fails:
+        volume: {name: Demos booked}
+
+    Passes:
+        volume: {name: Demos booked, value: 120}
+    """
+    for stage in journey.stage_files:
+        for metric in stage.metrics.values():
+            if metric.value is None:
+                yield Gap(metric.origin.at(), f"the {metric.kind} metric of stage `{stage.id}` "
+                                              f"({metric.name or 'unnamed'}) has no value yet: add `value:` with "
+                                              "this period's figure from its source")

@@ -1,0 +1,49 @@
+"""`journeymap init`: a map repository a team can push as it is, whose first check is its to-do list.
+
+The scaffold lives as real files in `journeymap/scaffold/` (the map in
+`journey/`, a README, the GitHub workflow, the pre-commit config); init copies
+them, writes today's date as the last review, and adds the JSON Schemas the
+files' `$schema` comments point at. It never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .load import KINDS
+from .resources import scaffold_dir
+
+
+class InitRefused(Exception):
+    """The folder is not empty (without --force), or is not a folder."""
+
+
+def init_map(target: Path, force: bool = False, today: dt.date | None = None) -> list[Path]:
+    """Write the scaffold into `target`; returns the files written, in order. Existing files are kept."""
+    from . import rules
+    from .schema import schema_for
+
+    if target.exists() and not target.is_dir():
+        raise InitRefused(f"{target} is a file: give a folder for the new map repository")
+    if target.is_dir() and any(p.name != ".git" for p in target.iterdir()) and not force:
+        raise InitRefused(f"{target} is not empty: give a new or empty folder, or --force to add the files "
+                          "that are missing (no file is ever overwritten)")
+    day = (today or dt.date.today()).isoformat()
+    files: dict[Path, str] = {}
+    source = scaffold_dir()
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        files[path.relative_to(source)] = path.read_text(encoding="utf-8").replace("__TODAY__", day)
+    for kind in KINDS:
+        schema = json.dumps(schema_for(kind, rules.rule_ids()), indent=2, ensure_ascii=False) + "\n"
+        files[Path("schemas") / f"{kind}.schema.json"] = schema
+    written = []
+    for relative, text in files.items():
+        path = target / relative
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
