@@ -18,6 +18,7 @@ from ..model import Journey
 from ..resources import templates_dir
 from ..urls import SAFE_SCHEMES, link_target
 from . import links
+from .diagrams import Diagram
 from .export import export
 from .pages import Page, Site, pages
 from .search import search_index
@@ -129,6 +130,9 @@ def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journe
     all_pages = list(pages(journey, site))
     for page in all_pages:
         write_text(folder, page.path, _render(env, page, site, nav))
+        for value in page.context.values():
+            if isinstance(value, Diagram):
+                write_text(folder, value.file, value.standalone())
     _copy_assets(folders, folder / "assets")
     write_text(folder, "assets/search-index.js", search_index(journey))
     write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")

@@ -29,6 +29,14 @@ class Diagram:
     description: str  # the text alternative
     svg: str  # inline-ready markup
 
+    @property
+    def file(self) -> str:
+        """The diagram on its own, for slides: its path from the site root."""
+        return f"diagrams/{self.name}.svg"
+
+    def standalone(self) -> str:
+        return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + self.svg + "\n"
+
 
 def owner_colours(journey: Journey) -> dict[str, str]:
     return {owner.id: PALETTE[index % len(PALETTE)] for index, owner in enumerate(journey.owners)}
