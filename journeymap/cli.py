@@ -170,6 +170,46 @@ def init(directory: str, force: bool) -> None:
                f"`journeymap build {map_folder} -o site` renders it.")
 
 
+@main.command(short_help="Preview the site while you edit: rebuilt and reloaded on every save.")
+@map_source
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="the address to listen on; anything but loopback shares the preview with your network")
+@click.option("--open", "open_browser", is_flag=True, help="open the site in the default browser")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False), help="your own templates folder")
+def serve(source: str | None, example: bool, port: int, host: str, open_browser: bool, templates: str | None) -> None:
+    """Build the map in SOURCE into a temporary folder, serve it, and rebuild it whenever a file changes."""
+    from .load import MapNotFound
+    from .locate import locate_map
+    from .serve import ServeProblem
+    from .serve import serve as run
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"journeymap: warning: serving on {host} shows the map to anyone who can reach this machine",
+                   err=True)
+    try:
+        folder = locate_map(source, example)
+    except MapNotFound as error:
+        click.echo(f"journeymap: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {folder} on {url} (Ctrl-C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        run(folder, Path(templates) if templates else None, host, port, lambda line: click.echo(line, err=True),
+            ready)
+    except ServeProblem as error:
+        click.echo(f"journeymap: {error}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
 @main.command(name="rules", short_help="List the rules, or explain one.")
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:

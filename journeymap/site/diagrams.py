@@ -7,6 +7,7 @@ Links are relative to the page the SVG is inlined into (`root` is "" or "../").
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -53,8 +54,13 @@ def _label(*lines: str, width: int = 28) -> str:
 
 
 def _render(graph: graphviz.Digraph, name: str, title: str, description: str) -> Diagram:
-    svg = graph.pipe(format="svg", encoding="utf-8")
-    return Diagram(name, title, description, _inline(svg, name, title, description))
+    return Diagram(name, title, description, _inline(_svg_of(graph.source), name, title, description))
+
+
+@functools.lru_cache(maxsize=1024)
+def _svg_of(dot_source: str) -> str:
+    """`dot`'s drawing of a graph, kept by its source: `serve` redraws only the diagrams an edit changed."""
+    return graphviz.Source(dot_source).pipe(format="svg", encoding="utf-8")
 
 
 def _inline(svg: str, name: str, title: str, description: str) -> str:

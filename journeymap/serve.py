@@ -1,0 +1,192 @@
+"""`journeymap serve`: the editing loop. Build, serve on 127.0.0.1, rebuild on save, reload the open pages.
+
+As `mkdocs serve` does it: the site is built into a temporary folder; a watcher
+(watchfiles) rebuilds it in the same process when the map or the templates
+change, and the pages a person has open reload themselves through server-sent
+events. The reload script and the banner that shows a broken map exist only in
+served pages; `build` output never has them. A map that breaks mid-edit keeps
+the server up: the error is in the terminal and on the page until the next good
+save.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .findings import Finding, Severity
+
+PREFIX = "/__journeymap__/"
+RELOAD_SCRIPT = """\
+// journeymap serve: reload this page when the site is rebuilt (served pages only).
+(function () {
+  var source = new EventSource("/__journeymap__/events");
+  source.onmessage = function (event) { if (event.data === "reload") { location.reload(); } };
+})();
+"""
+
+
+class ServeProblem(Exception):
+    """The server cannot start: the port is taken, the host cannot be bound."""
+
+
+class Site:
+    """The current build: its folder, a generation that rises with each rebuild, and what broke, if anything."""
+
+    def __init__(self, source: Path, templates: Path | None, log: Callable[[str], None]) -> None:
+        self.source, self.templates, self.log = source, templates, log
+        self.scratch = Path(tempfile.mkdtemp(prefix="journeymap-serve-"))
+        self.folder = self.scratch / "site"
+        self.generation = 0
+        self.problems: list[str] = []
+        self.changed = threading.Condition()
+
+    def rebuild(self) -> None:
+        """Check, then build. While the map has errors the last good site stays up, under a banner naming them
+        (the first build goes ahead anyway, gaps and all, so there is something to show)."""
+        from .check import check_map
+        from .load import MapNotFound
+        from .site import TemplateProblem, build_site
+
+        started = time.perf_counter()
+        try:
+            checked = check_map(self.source)
+            self.problems = [_describe(f) for f in checked.findings if f.severity is Severity.ERROR]
+            if self.problems and self.folder.is_dir():
+                self.log(f"the map has {len(self.problems)} errors: still serving the last good build")
+            else:
+                build_site(checked, self.folder, self.templates)
+                errors = f"; {len(self.problems)} errors" if self.problems else ""
+                self.log(f"rebuilt in {time.perf_counter() - started:.2f} s{errors}")
+        except (MapNotFound, TemplateProblem, OSError) as error:
+            self.problems = [f"the site could not be built: {error}"]
+            self.log(f"build failed: {error}")
+        for problem in self.problems[:5]:
+            self.log(f"  {problem}")
+        with self.changed:
+            self.generation += 1
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _describe(finding: Finding) -> str:
+    return f"{finding.location}: [{finding.rule}] {finding.message}"
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Files of the current build; HTML gets the reload script and, while the map is broken, a banner."""
+
+    site: Site
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal shows rebuilds, not every request
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        path = self.path.split("?", 1)[0]
+        if path == PREFIX + "livereload.js":
+            return self._send(RELOAD_SCRIPT.encode(), "text/javascript")
+        if path == PREFIX + "events":
+            return self._events()
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            return self._send(self._served_page(target.read_text(encoding="utf-8")), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _served_page(self, page: str) -> bytes:
+        script = f'<script src="{PREFIX}livereload.js"></script>'
+        banner = ""
+        if self.site.problems:
+            items = "".join(f"<li>{html.escape(p)}</li>" for p in self.site.problems[:10])
+            more = f"<p>and {len(self.site.problems) - 10} more</p>" if len(self.site.problems) > 10 else ""
+            banner = (f'<div id="journeymap-serve-banner" role="alert" style="background:#f8d7da;color:#58151c;'
+                      f'padding:.75rem 1rem;border-bottom:2px solid #b02a37"><strong>The map has errors; this is '
+                      f'the last good build until they are fixed.</strong><ul>{items}</ul>{more}</div>')
+        return _after_body(page.replace("</body>", script + "</body>", 1), banner).encode("utf-8")
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        seen = self.site.generation
+        try:
+            while True:
+                with self.site.changed:
+                    self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)
+                if self.site.generation != seen:
+                    seen = self.site.generation
+                    self.wfile.write(b"data: reload\n\n")
+                else:
+                    self.wfile.write(b": still here\n\n")  # a comment keeps the connection open
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _moved_on(self, generation: int) -> bool:
+        return self.site.generation != generation
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _after_body(page: str, banner: str) -> str:
+    start = page.find("<body")
+    if start < 0 or not banner:
+        return page
+    end = page.index(">", start) + 1
+    return page[:end] + banner + page[end:]
+
+
+def serve(source: Path, templates: Path | None, host: str, port: int, log: Callable[[str], None],
+          ready: Callable[[str], None]) -> None:
+    """Build, serve and rebuild until interrupted; the temporary folder is removed however it ends."""
+    import watchfiles
+
+    from .site import template_folders
+
+    site = Site(source, templates, log)
+    stop = threading.Event()
+    try:
+        log(f"building into {site.scratch} (removed when the server stops)")
+        site.rebuild()
+        handler = partial(type("BoundHandler", (Handler,), {"site": site}), directory=str(site.folder))
+        try:
+            server = ThreadingHTTPServer((host, port), handler)
+        except OSError as error:
+            raise ServeProblem(f"cannot serve on {host}:{port} ({error.strerror}): is another server using "
+                               f"it? Stop it, or pass --port {port + 1}") from error
+        server.daemon_threads = True
+        watched = [str(source), *(str(f) for f in template_folders(source, templates))]
+        watcher = threading.Thread(target=_watch, args=(watchfiles, watched, site, stop), daemon=True)
+        watcher.start()
+        ready(f"http://{host}:{server.server_address[1]}/")
+        try:
+            server.serve_forever()
+        finally:
+            stop.set()
+            server.server_close()
+    finally:
+        site.close()
+
+
+def _watch(watchfiles: object, paths: list[str], site: Site, stop: threading.Event) -> None:
+    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=100, step=20):  # type: ignore[attr-defined]
+        site.log(f"changed: {', '.join(sorted({Path(p).name for _, p in changes}))}")
+        site.rebuild()

@@ -1,0 +1,130 @@
+"""`journeymap serve`: a real server process, a real file edited, a real Chromium page reloading itself."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import CLEAN_MAP, run_cli, write_map
+from .test_browser import ARGS, CHROMIUM
+
+
+class Served:
+    """`journeymap serve` in its own process, with its terminal output read line by line."""
+
+    def __init__(self, folder: Path, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "journeymap", "serve", str(folder), *args],
+                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float = 20) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.process.poll() is not None and self.lines.empty():
+                    break
+                continue
+            self.seen.append(line)
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise AssertionError(f"no line matching {pattern!r} in {self.seen}")
+
+
+@pytest.fixture
+def served_map(tmp_path: Path) -> Iterator[tuple[Served, Path, str, Path]]:
+    folder = write_map(tmp_path / "map", CLEAN_MAP)
+    server = Served(folder, "--port", "0")
+    scratch = Path(server.wait_for(r"building into (\S+)").group(1))
+    url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
+    yield server, folder, url, scratch
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGINT)
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_an_open_page_reloads_itself_after_a_save_and_shows_a_broken_map(chromium, served_map) -> None:
+    server, folder, url, _ = served_map
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url + "stages/spark.html")
+    assert page.locator("h1").inner_text().strip() == "Spark"
+    page.wait_for_timeout(300)  # the reload channel is open
+
+    stage = folder / "stages/spark.yaml"
+    started = time.monotonic()
+    stage.write_text(CLEAN_MAP["stages/spark.yaml"].replace("name: Spark\n", "name: Spark, renamed\n"))
+    page.locator("h1", has_text="Spark, renamed").wait_for(timeout=2000)  # no eval: the page's CSP forbids it
+    assert time.monotonic() - started < 2  # by itself, within two seconds
+
+    stage.write_text(CLEAN_MAP["stages/spark.yaml"].replace("name: Spark\n", "name: Spark: broken\n"))
+    page.wait_for_selector("#journeymap-serve-banner", timeout=2000)
+    assert "spark.yaml" in page.locator("#journeymap-serve-banner").inner_text()
+    server.wait_for(r"\[invalid-yaml\]")  # the terminal says it too, and the server is still up
+
+    stage.write_text(CLEAN_MAP["stages/spark.yaml"])
+    page.wait_for_selector("#journeymap-serve-banner", state="detached", timeout=2000)
+    assert page.locator("h1").inner_text().strip() == "Spark"
+    assert errors == []  # the reload script runs under the site's Content-Security-Policy
+    page.close()
+
+
+def test_ctrl_c_stops_the_server_and_removes_its_folder(served_map) -> None:
+    server, _, _, scratch = served_map
+    assert scratch.is_dir()
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=10) == 0
+    assert not scratch.exists()
+
+
+def test_a_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", CLEAN_MAP)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "journeymap", "serve", "map", "--port", str(port)],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--port {port + 1}" in result.stderr
+    leftovers = [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("journeymap-serve-*")
+                 if str(tmp_path) in p.name]
+    assert leftovers == []
+
+
+def test_the_reload_script_is_never_in_build_output(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", CLEAN_MAP)
+    assert run_cli("build", "map", "-o", "site", cwd=tmp_path).returncode == 0
+    for page in (tmp_path / "site").rglob("*.html"):
+        assert "__journeymap__" not in page.read_text()
