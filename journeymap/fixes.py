@@ -29,6 +29,9 @@ class Applied:
     def __str__(self) -> str:
         if self.line is None:
             return f"renamed {self.old} → {self.new} [{self.rule}]"
+        if self.old.strip() == self.new.strip():  # only the indentation changed
+            indent = len(self.new) - len(self.new.lstrip())
+            return f"{self.file}:{self.line}: `{self.new.strip()}` indented with {indent} spaces [{self.rule}]"
         return f"{self.file}:{self.line}: `{self.old.strip()}` → `{self.new.strip()}` [{self.rule}]"
 
 
