@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check bench graphviz chromium clean
+.PHONY: site test check bench graphviz chromium mermaid clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,7 +26,13 @@ site: $(STAMP) graphviz
 check: $(STAMP)
 	$(BIN)/journeymap check journey
 
-test: $(STAMP) graphviz chromium
+# Mermaid (from the npm registry) renders the `export --format mermaid` output in the browser tests.
+MERMAID := tests/.node/node_modules/mermaid/dist/mermaid.min.js
+mermaid: $(MERMAID)
+$(MERMAID):
+	npm install --prefix tests/.node --no-save --no-audit --no-fund --loglevel=error mermaid@11
+
+test: $(STAMP) graphviz chromium mermaid
 	$(BIN)/python -m pytest
 
 # The scale benchmark (not part of the tests): its own venv, with Hugo beside journeymap to compare.

@@ -210,6 +210,27 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
         click.echo("stopped", err=True)
 
 
+@main.command(short_help="Export the map: Mermaid for a README, CSV for a spreadsheet, Markdown or HTML for a CMS.")
+@map_source
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "csv", "markdown", "html"]),
+              required=True, help="mermaid: a journey diagram GitHub renders; csv: a row per touchpoint; "
+                                  "markdown / html: a section per stage for a CMS")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write to this file (default: stdout)")
+def export(source: str | None, example: bool, output_format: str, output: str | None) -> None:
+    """Export the map in SOURCE in another form; map.json, written with the site, is the export for BI tools."""
+    from . import exports
+
+    checked = _run_check(source, example)
+    render = {"mermaid": exports.as_mermaid, "csv": exports.as_csv, "markdown": exports.as_markdown,
+              "html": exports.as_html}[output_format]
+    text = render(checked)
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command(name="rules", short_help="List the rules, or explain one.")
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:
