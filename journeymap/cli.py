@@ -231,6 +231,60 @@ def export(source: str | None, example: bool, output_format: str, output: str | 
         click.echo(text, nl=False)
 
 
+@main.group(short_help="Refresh the map's metrics from a CRM or analytics export.")
+def metrics() -> None:
+    """Metrics in and out of the map."""
+
+
+@metrics.command(name="import", short_help="Set metric values and history from a long-form CSV.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@map_source
+@click.option("--dry-run", is_flag=True, help="print what would change, write nothing")
+def metrics_import(csv_file: str, source: str | None, example: bool, dry_run: bool) -> None:
+    """Set each row's `history[period]` and each metric's `value` (its latest period), all rows or none."""
+    from . import fixes
+    from .metrics_import import ImportProblem, plan
+
+    checked = _run_check(source, example)
+    try:
+        updates, texts = plan(checked, Path(csv_file))
+    except ImportProblem as error:
+        for problem in error.problems:
+            click.echo(f"journeymap: {problem}", err=True)
+        click.echo("journeymap: nothing was written", err=True)
+        sys.exit(EXIT_FAILED)
+    for update in updates:
+        click.echo(f"{update.stage} {update.kind}: {update.old if update.old is not None else '—'} → "
+                   f"{update.new:g} ({', '.join(f'{p}: {v:g}' for p, v in sorted(update.periods.items()))})")
+    _print_derived_changes(checked, texts)
+    if dry_run:
+        click.echo("(dry run: nothing written)")
+        return
+    fixes.write(checked.root, texts, [])
+    click.echo(f"wrote {len(texts)} file{'s' if len(texts) != 1 else ''}")
+
+
+def _print_derived_changes(checked: Checked, texts: dict[str, tuple[str, str]]) -> None:
+    """What the new numbers do to the conversions and the weakest link, computed on a copy of the map."""
+    import shutil
+    import tempfile
+
+    from .check import check_map
+    from .diff import compare
+    from .diff_report import summary
+    from .model import percent
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "map"
+        shutil.copytree(checked.root, copy, symlinks=True)
+        for file, (_, after) in texts.items():
+            (copy / file).write_text(after, encoding="utf-8")
+        result = compare(checked, check_map(copy))
+    for change in result.conversions:
+        click.echo(f"conversion {' → '.join(change.names)}: {percent(change.old)} → {percent(change.new)}")
+    click.echo(summary(result).split("; ")[-1] if result.has_journey_changes else "no journey changes")
+
+
 @main.command(name="rules", short_help="List the rules, or explain one.")
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:

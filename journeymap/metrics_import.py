@@ -1,0 +1,192 @@
+"""`journeymap metrics import`: the quarter's figures from a CRM or analytics export, into the map.
+
+The CSV is long form, one figure a row: `stage`, `metric` (volume or health),
+`period`, `value`, and `journey` in a portfolio. Each row sets the metric's
+`history[period]`; its `value` becomes that of its latest period. All or
+nothing: one bad row and no file is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import Checked
+from .load import Document, parse_yaml
+from .model import Journey, Metric
+from .suggest import did_you_mean
+from .yamledit import EditProblem, add_entry, set_value
+
+COLUMNS = ("stage", "metric", "period", "value")
+
+
+class ImportProblem(Exception):
+    """Rows that cannot be imported, each named by its line in the CSV; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Figure:
+    line: int
+    journey: str
+    stage: str
+    kind: str
+    period: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Update:
+    """One metric's new value (its latest period) and the periods it gains or changes."""
+
+    file: str
+    stage: str
+    kind: str
+    old: float | None
+    new: float
+    periods: dict[str, float]
+
+
+def read_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows as spreadsheets write them: a byte-order mark, CRLF, `,` or `;` between cells."""
+    text = path.read_text(encoding="utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportProblem([f"{path}:1: the header lacks {', '.join(missing)}: the columns are "
+                             "stage, metric, period, value (and journey in a portfolio)"])
+    return [(index + 2, {k.strip(): (v or "").strip() for k, v in row.items() if k}) for index, row in
+            enumerate(reader)]
+
+
+def plan(checked: Checked, path: Path) -> tuple[list[Update], dict[str, tuple[str, str]]]:
+    """The updates and each stage file's text before and after; ImportProblem names every bad row."""
+    figures, problems = _figures(checked, path)
+    if problems:
+        raise ImportProblem(problems)
+    updates = _updates(checked, figures)
+    texts: dict[str, tuple[str, str]] = {}
+    for update in updates:
+        before = texts.get(update.file, (None, None))[1] or (checked.root / update.file).read_text(encoding="utf-8")
+        try:
+            after = _edit(before, update)
+        except EditProblem as error:
+            raise ImportProblem([f"{update.file}: {error}; set `{update.stage}` {update.kind} by hand"]) from error
+        texts[update.file] = (texts.get(update.file, (before, ""))[0], after)
+    return updates, texts
+
+
+def _figures(checked: Checked, path: Path) -> tuple[list[Figure], list[str]]:
+    journeys = {j.slug: j for j in checked.journeys}
+    figures: list[Figure] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for line, row in read_figures(path):
+        where = f"{path.name}:{line}"
+        journey = journeys.get(row.get("journey", "") if checked.is_portfolio else "")
+        if journey is None:
+            problems.append(f"{where}: journey `{row.get('journey', '')}` is not in the portfolio: "
+                            f"{did_you_mean(row.get('journey', ''), journeys, 'journey')}")
+            continue
+        stage = journey.stage(row["stage"])
+        if stage is None:
+            problems.append(f"{where}: stage `{row['stage']}` is not in the map: "
+                            f"{did_you_mean(row['stage'], [s.id for s in journey.stages], 'stage')}")
+            continue
+        kind = row["metric"].lower()
+        metric = stage.metrics.get(kind)
+        if metric is None:
+            problems.append(f"{where}: `{row['metric']}` is not a metric of stage `{stage.id}`: write volume or "
+                            "health (a stage's metrics are declared in its file first)")
+            continue
+        value, trouble = _number(row["value"], metric)
+        if trouble:
+            problems.append(f"{where}: {trouble}")
+            continue
+        if not row["period"]:
+            problems.append(f"{where}: no period: write one such as 2026-Q4 or 2026-11")
+            continue
+        key = (journey.slug, stage.id, kind, row["period"])
+        if key in seen:
+            problems.append(f"{where}: the same figure as line {seen[key]} ({stage.id} {kind} {row['period']}): "
+                            "keep one of the two rows")
+            continue
+        seen[key] = line
+        figures.append(Figure(line, journey.slug, stage.id, kind, row["period"], value))  # type: ignore[arg-type]
+    return figures, problems
+
+
+def _number(text: str, metric: Metric) -> tuple[float | None, str]:
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", "").replace("_", "")
+    percent = cleaned.endswith("%")
+    try:
+        value = float(cleaned.rstrip("%"))
+    except ValueError:
+        return None, f"`{text}` is not a number: write digits, such as 1200, 0.42 or 42%"
+    if percent:
+        if not metric.is_ratio:
+            return None, f"`{text}` is a percentage, but this {metric.kind} metric is not a ratio: write the count"
+        value /= 100
+    if metric.is_ratio and value < 0:
+        return None, f"`{text}` is negative: a ratio is a fraction from 0 up"
+    return value, ""
+
+
+def _updates(checked: Checked, figures: list[Figure]) -> list[Update]:
+    journeys = {j.slug: j for j in checked.journeys}
+    grouped: dict[tuple[str, str, str], list[Figure]] = {}
+    for figure in figures:
+        grouped.setdefault((figure.journey, figure.stage, figure.kind), []).append(figure)
+    updates = []
+    for (slug, stage_id, kind), rows in grouped.items():
+        journey: Journey = journeys[slug]
+        stage = journey.stage(stage_id)
+        assert stage is not None
+        metric = stage.metrics[kind]
+        history = dict(metric.history) | {f.period: f.value for f in rows}
+        latest = history[max(history)]
+        updates.append(Update(stage.origin.file, stage.id, kind, metric.value, latest,
+                              {f.period: f.value for f in rows}))
+    return updates
+
+
+def _edit(text: str, update: Update) -> str:
+    """Each change made on the text as it stands, re-read after each so positions stay true."""
+    metric = ("metrics", update.kind)
+    history = metric + ("history",)
+    for period, value in sorted(update.periods.items()):
+        document = _parsed(text, update.file)
+        if history + (period,) in document.positions:
+            text = _edited(text, set_value, document, history + (period,), _show(value))
+        elif history in document.positions:
+            text = _edited(text, add_entry, document, history, period, _show(value))
+        else:
+            text = _edited(text, add_entry, document, metric, "history", f"{{{period}: {_show(value)}}}")
+    document = _parsed(text, update.file)
+    if metric + ("value",) in document.positions:
+        return _edited(text, set_value, document, metric + ("value",), _show(update.new))
+    return _edited(text, add_entry, document, metric, "value", _show(update.new))
+
+
+def _parsed(text: str, file: str) -> Document:
+    document, _ = parse_yaml(text, file, "stage")
+    if document is None:
+        raise EditProblem("the file does not parse")
+    return document
+
+
+def _edited(text: str, edit: Callable[..., None], *args: object) -> str:
+    lines = text.splitlines(keepends=True)
+    edit(lines, *args)
+    return "".join(lines)
+
+
+def _show(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else repr(value)

@@ -1,0 +1,73 @@
+"""`journeymap metrics import`: a spreadsheet's export refreshes the numbers and touches nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .conftest import CLEAN_MAP, run_cli, write_map
+from .gitrepo import commit_all, git, init_repo
+
+COMMENTED = {**CLEAN_MAP,
+             "stages/spark.yaml": "# Spark: how buyers first notice us\n" + CLEAN_MAP["stages/spark.yaml"].replace(
+                 "    value: 1000\n", "    value: 1000   # from HubSpot, monthly\n    history:\n"
+                 "      2026-Q2: 900   # a slow summer\n      2026-Q3: 950\n"),
+             "stages/adopt.yaml": CLEAN_MAP["stages/adopt.yaml"].replace(
+                 "  health:\n    name: Weekly active share\n    value: 0.5\n    unit: ratio\n",
+                 "  health: {name: Weekly active share, value: 0.5, unit: ratio}   # product analytics\n")}
+SPREADSHEET = ("\ufeffstage;metric;period;value\r\n"
+               "spark;volume;2026-Q4;\"1,200\"\r\n"
+               "adopt;health;2026-Q4;55%\r\n"
+               "adopt;volume;2026-Q4;120\r\n")
+
+
+def _repo(tmp_path: Path) -> Path:
+    repo = init_repo(tmp_path / "repo")
+    write_map(repo / "journey", COMMENTED)
+    commit_all(repo, "the map")
+    return repo
+
+
+def test_a_spreadsheet_export_changes_only_value_and_history_lines(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (tmp_path / "figures.csv").write_bytes(SPREADSHEET.encode("utf-8"))
+    result = run_cli("metrics", "import", str(tmp_path / "figures.csv"), "journey", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    changed = [line for line in git(repo, "diff", "-U0").splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert sorted(changed) == sorted([
+        "-    value: 1000   # from HubSpot, monthly", "+    value: 1200   # from HubSpot, monthly",
+        "+      2026-Q4: 1200",
+        "-  health: {name: Weekly active share, value: 0.5, unit: ratio}   # product analytics",
+        "+  health: {name: Weekly active share, value: 0.55, unit: ratio, history: {2026-Q4: 0.55}}   "
+        "# product analytics",
+        "-    value: 100", "+    value: 120", "+    history: {2026-Q4: 120}"]), changed
+    spark = yaml.safe_load((repo / "journey/stages/spark.yaml").read_text())["metrics"]["volume"]
+    assert spark["history"] == {"2026-Q2": 900, "2026-Q3": 950, "2026-Q4": 1200} and spark["value"] == 1200
+    # spark 1000 → 1200 and adopt 100 → 120: the conversion stays 10.0%, the weakest link where it was
+    assert "conversion" not in result.stdout and "weakest link unchanged" in result.stdout
+    assert run_cli("check", "journey", "--strict", cwd=repo).returncode == 0
+
+
+def test_one_bad_row_writes_nothing_and_names_its_line(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    bad = SPREADSHEET + "adpot;volume;2026-Q4;130\r\nadopt;health;2026-Q4;-5%\r\nspark;volume;2026-Q4;lots\r\n" \
+        "adopt;volume;2026-Q4;121\r\n"
+    (tmp_path / "figures.csv").write_text(bad, encoding="utf-8")
+    result = run_cli("metrics", "import", str(tmp_path / "figures.csv"), "journey", cwd=repo)
+    assert result.returncode == 1 and "nothing was written" in result.stderr
+    assert "figures.csv:5: stage `adpot` is not in the map: did you mean `adopt`?" in result.stderr
+    assert "figures.csv:6:" in result.stderr and "negative" in result.stderr
+    assert "figures.csv:7: `lots` is not a number" in result.stderr
+    assert "figures.csv:8: the same figure as line 4" in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_dry_run_prints_the_changes_and_writes_nothing(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (tmp_path / "figures.csv").write_text("stage,metric,period,value\nadopt,volume,2026-Q4,150\n")
+    result = run_cli("metrics", "import", str(tmp_path / "figures.csv"), "journey", "--dry-run", cwd=repo)
+    assert result.returncode == 0 and "adopt volume: 100 → 150" in result.stdout
+    assert "conversion Spark → Adopt: 10.0% → 15.0%" in result.stdout  # 150 of spark's 1000
+    assert git(repo, "status", "--porcelain") == ""
