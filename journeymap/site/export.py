@@ -47,7 +47,8 @@ def export(journey: Journey, findings: list[Finding]) -> dict:
         "stage_order": [stage.id for stage in journey.stages],
         "stages": [_stage(stage) for stage in journey.stage_files],
         "transitions": [{"from": t.source.id, "to": t.target.id, "conversion": t.conversion,
-                         "relative_conversion": t.relative} for t in journey.transitions()],
+                         "target_conversion": t.expected, "relative_conversion": t.relative}
+                        for t in journey.transitions()],
         "weakest_link": {"from": weakest.source.id, "to": weakest.target.id} if weakest else None,
         "slowest_stage": slowest.id if slowest else None,
         "owners": _plain(journey.owners),
