@@ -122,3 +122,13 @@ def test_the_mermaid_export_renders(mermaid_page, folder: Path | None, awkward: 
     if folder is EXAMPLE:
         for _, touchpoint in _example_touchpoints()[:5]:
             assert " ".join(touchpoint["name"].split()).split(":")[0] in svg
+
+
+def test_markdown_of_the_example_has_every_stage_touchpoint_and_metric() -> None:
+    text = _export(EXAMPLE, "markdown")
+    order = yaml.safe_load((EXAMPLE / "journey.yaml").read_text())["stages"]
+    headings = [line[5:] for line in text.splitlines() if line.startswith("#### ")]
+    names = [yaml.safe_load((EXAMPLE / f"stages/{s}.yaml").read_text())["name"] for s in order]
+    assert headings == names
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == len(_example_touchpoints()) + 2 * len(order)  # each touchpoint, two metrics a stage
