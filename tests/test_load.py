@@ -44,6 +44,10 @@ def test_merge_keys_are_not_duplicates() -> None:
 def test_syntax_error_gives_line_and_column() -> None:
     document, problems = parse_yaml("a: 1\nb: [2\nc: 3\n", "f.yaml", "stage")
     assert document is None and problems[0].rule == "invalid-yaml" and problems[0].location.line >= 2
+    # "b:   x: y" has a second mapping on one line: the offending colon is line 2, column 7
+    # (b, colon, three spaces, x, then the colon)
+    _, problems = parse_yaml("a: 1\nb:   x: y\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 7)]
 
 
 def test_front_matter_lines_are_counted_in_the_markdown_file() -> None:
@@ -55,6 +59,11 @@ def test_front_matter_lines_are_counted_in_the_markdown_file() -> None:
 def test_front_matter_errors_point_into_the_markdown_file() -> None:
     _, problems = parse_markdown("---\ntitle: T\nstage: [x\n---\n", "briefs/b.md", "brief")
     assert problems[0].rule == "invalid-yaml" and problems[0].location.line >= 3
+    # the bad colon is on the front matter's second line, which is the file's third (after `---`),
+    # at column 10: "stage:", two spaces, "a", then the colon
+    _, problems = parse_markdown("---\ntitle: T\nstage:  a: b\n---\nBody\n", "briefs/b.md", "brief")
+    assert [(p.rule, p.location.file, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", "briefs/b.md", 3, 10)]
 
 
 def test_the_fast_c_loader_is_used() -> None:

@@ -194,3 +194,41 @@ def test_relative_weakest_link_needs_every_target(tmp_path: Path) -> None:
 def test_every_rule_doc_has_why_and_examples() -> None:
     for rule in RULES.values():
         assert rule.summary and "Why:" in rule.doc and "Fails:" in rule.doc and "Passes:" in rule.doc, rule.id
+
+
+def _funnel(tmp_path: Path, stages: list[tuple[str, int | None, int | None]]) -> Path:
+    """A journey of stages given as (id, volume value, volume target); None leaves the number out."""
+    files = {"journey.yaml": f"title: Funnel\nstages: [{', '.join(s for s, _, _ in stages)}]\n"}
+    for stage_id, value, target in stages:
+        numbers = (f"    value: {value}\n" if value is not None else "") + \
+                  (f"    target: {target}\n" if target is not None else "")
+        files[f"stages/{stage_id}.yaml"] = (f"id: {stage_id}\nname: {stage_id.title()}\njob: Move on\n"
+                                            f"metrics:\n  volume:\n    name: Accounts\n{numbers}")
+    return write_map(tmp_path / "funnel", files)
+
+
+def test_targets_are_used_only_when_every_stage_has_one(tmp_path: Path) -> None:
+    # a 1000 → b 500 → c 100: conversions 50% and 20%. With targets 1000, 1000, 100 the targets expect
+    # 100% then 10%, so relative to them a→b reaches 0.5 and b→c 2.0: the weakest is a→b.
+    # Without c's target the comparison is by plain conversion: the weakest is b→c (20%).
+    with_targets = check_map(_funnel(tmp_path / "1", [("a", 1000, 1000), ("b", 500, 1000), ("c", 100, 100)]))
+    without = check_map(_funnel(tmp_path / "2", [("a", 1000, 1000), ("b", 500, 1000), ("c", 100, None)]))
+    assert [(t.conversion, t.relative) for t in with_targets.journey.transitions()] == [
+        (500 / 1000, (500 / 1000) / (1000 / 1000)), (100 / 500, (100 / 500) / (100 / 1000))]
+    assert [(t.conversion, t.relative) for t in without.journey.transitions()] == [(500 / 1000, None),
+                                                                                  (100 / 500, None)]
+    assert [t.source.id for t in (with_targets.journey.weakest_link(), without.journey.weakest_link())] == ["a", "b"]
+    messages = [next(f.message for f in checked.findings if f.rule == "weakest-link" and "weakest" in f.message)
+                for checked in (with_targets, without)]
+    assert "A → B converts 50%, 50% of the targets' conversion" in messages[0]
+    assert "B → C converts 20%, the lowest conversion in the journey" in messages[1]
+
+
+def test_relative_comparison_needs_every_transition_measured(tmp_path: Path) -> None:
+    # Every stage has a target but c has no value, so b→c and c→d have no conversion. Relative to the
+    # targets a→b (500/1000 against 1000/1000) is 0.5 and d→e (20/100 against 10/100) is 2.0, yet with
+    # transitions unmeasured the comparison falls back to plain conversion: d→e's 20% beats a→b's 50%.
+    checked = check_map(_funnel(tmp_path, [("a", 1000, 1000), ("b", 500, 1000), ("c", None, 100),
+                                           ("d", 100, 100), ("e", 20, 10)]))
+    link = checked.journey.weakest_link()
+    assert (link.source.id, link.target.id, link.conversion) == ("d", "e", 20 / 100)
