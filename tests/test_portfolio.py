@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -82,3 +83,17 @@ def test_portfolio_builds_a_site_per_journey_under_an_index(portfolio: Path, tmp
         assert "../../index.html" in sitecheck.hrefs(site / journey / "stages/index.html")
         assert (site / journey / "map.json").is_file()
     assert "Kickoff call" in (site / "expansion/owners/success.html").read_text()
+
+
+def test_each_journeys_gaps_page_lists_its_own_findings_and_the_shared_files(tmp_path: Path) -> None:
+    result = run_cli("build", str(PORTFOLIO), "--output", str(tmp_path / "site"), "--keep-going")
+    assert result.returncode == 1, result.stderr  # new-logo/owners.yaml repeats the shared `sales`
+    # the portfolio's own findings, from `journeymap check --format json`, split by the folder they are in
+    every = {f"{f['file']}:{f['line']}:{f['column']}" for f in findings(PORTFOLIO)}
+    shared = {where for where in every if "/" not in where.split(":")[0]}
+    assert shared == {"owners.yaml:11:5"}  # `partners` owns nothing in either journey
+    for journey in ("new-logo", "expansion"):
+        page = (tmp_path / "site" / journey / "gaps.html").read_text()
+        listed = set(re.findall(r'<span class="where">([^<]+)</span>', page))
+        assert listed == {w for w in every if w.startswith(f"{journey}/")} | shared, journey
+    assert "expansion/stages/grow.yaml:6:30" in every and "new-logo/owners.yaml:5:5" in every

@@ -232,3 +232,9 @@ def test_relative_comparison_needs_every_transition_measured(tmp_path: Path) -> 
                                            ("d", 100, 100), ("e", 20, 10)]))
     link = checked.journey.weakest_link()
     assert (link.source.id, link.target.id, link.conversion) == ("d", "e", 20 / 100)
+
+
+def test_a_stage_listed_by_its_file_name_is_not_an_orphan(tmp_path: Path) -> None:
+    # journey.yaml lists `adopt`; stages/adopt.yaml calls itself `adoption`: listed by file name, so not orphaned
+    findings, _ = findings_for(tmp_path, {ADOPT: ("id: adopt\n", "id: adoption\n")})
+    assert not [f for f in findings if f.rule == "orphan-stage"]
