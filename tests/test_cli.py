@@ -127,7 +127,11 @@ def test_schema_command_prints_json_schema_and_committed_schemas_are_current(tmp
     result = run_cli("schema", "stage")
     schema = json.loads(result.stdout)
     assert schema["properties"]["touchpoints"]["items"]["properties"]["owner"]
-    run_cli("schema", "--write", str(tmp_path))
+    assert run_cli("schema", "--write", str(tmp_path)).returncode == 0
+    # one schema per file kind FORMAT.md defines, each as committed in schemas/
+    kinds = ["brief", "evidence", "experiment", "journey", "owners", "personas", "stage"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{kind}.schema.json" for kind in kinds]
+    assert sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json")) == [f"{k}.schema.json" for k in kinds]
     for written in tmp_path.glob("*.schema.json"):
         assert written.read_text() == (ROOT / "schemas" / written.name).read_text(), (
             f"schemas/{written.name} is stale: run `journeymap schema --write schemas`")

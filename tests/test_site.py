@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from journeymap.site import code_spans
 
@@ -114,10 +116,30 @@ def test_stage_flow_diagram_carries_every_stage_and_conversion(example_site: Pat
     assert '<title id="stage-flow-title">' in svg and "<desc" in svg
 
 
+def _handoff_gaps_in_yaml(source: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Every `next` edge of the map's YAML, and those that pass to another team with no `handoff:` written."""
+    touchpoints = {t["id"]: t for path in sorted((source / "stages").glob("*.yaml"))
+                   for t in yaml.safe_load(path.read_text()).get("touchpoints", [])}
+    edges = {(t["id"], n) for t in touchpoints.values() for n in t.get("next", []) if n in touchpoints}
+    gaps = {(a, b) for a, b in edges
+            if touchpoints[a].get("owner") != touchpoints[b].get("owner") and not touchpoints[a].get("handoff")}
+    return edges, gaps
+
+
 def test_handoff_diagram_draws_gaps_dashed_red(example_site: Path) -> None:
     page = (example_site / "handoffs.html").read_text()
     assert "NO HAND&#45;OFF" in page or "NO HAND-OFF" in page
-    assert 'stroke-dasharray' in page and "#b02a37" in page
+    edges, gaps = _handoff_gaps_in_yaml(EXAMPLE)
+    assert gaps and gaps != edges  # the example has both kinds, so the check below can tell them apart
+    drawn = {}
+    for title, body in re.findall(r'<g id="edge\d+" class="edge">\s*<title>(.*?)</title>(.*?)\n</g>', page, re.S):
+        source, target = html.unescape(title).split("->")
+        line = re.search(r"<path [^>]*>", body).group(0)  # the edge's own line, not its label or arrowhead
+        drawn[(source.removeprefix("t_"), target.removeprefix("t_"))] = line
+    assert set(drawn) == edges
+    for edge, line in drawn.items():
+        is_gap = 'stroke="#b02a37"' in line and "stroke-dasharray" in line
+        assert is_gap == (edge in gaps), (edge, line)
     stage_page = (example_site / "stages/evaluation.html").read_text()
     assert 'xlink:href="../stages/evaluation.html#tp-discovery-call"' in stage_page
 
