@@ -6,6 +6,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -228,13 +229,23 @@ def test_failed_build_keeps_the_previous_site_byte_for_byte(tmp_path: Path) -> N
     stage.write_text(stage.read_text().replace("    owner: cs\n", ""))
     assert build(folder, output).returncode == 1
     assert snapshot(output) == before
-    # a template that fails half-way through the pages leaves it untouched too
+    # a template that fails half-way through the pages leaves it untouched too, though the pages rendered
+    # before the failure differ from the old ones (the journey has a new title, on every page)
     (folder / "templates").mkdir()
     (folder / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
     stage.write_text(stage.read_text().replace("    initiator: company", "    owner: cs\n    initiator: company"))
+    journey = folder / "journey.yaml"
+    journey.write_text(journey.read_text().replace("title: Tiny journey", "title: Renamed journey"))
     failed = build(folder, output)
     assert failed.returncode == 2 and "brief.html" in failed.stderr and "Traceback" not in failed.stderr
     assert snapshot(output) == before
+    # the same map with a working template does build, and its pages are the ones that differ
+    (folder / "templates/brief.html").unlink()
+    assert build(folder, tmp_path / "renamed").returncode == 0
+    renamed = snapshot(tmp_path / "renamed")
+    assert renamed.keys() == before.keys() and "Renamed journey" in renamed["index.html"].decode()
+    assert [name for name in before if renamed[name] != before[name]]
+    shutil.rmtree(tmp_path / "renamed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map", "site"]  # no temporary folders left
 
 
@@ -352,3 +363,25 @@ def test_sparkline_follows_history_in_written_order_then_the_current_value(tmp_p
     # values 400, 100, 900, then the current 1000: a higher value is drawn higher (a smaller y)
     ys = [y for _, y in points]
     assert ys[1] > ys[0] > ys[2] > ys[3]
+
+
+def test_stage_page_draws_the_volume_sparkline(tmp_path: Path) -> None:
+    history = {"Nov 2026": 400, "Apr 2026": 100, "Dec 2026": 900}
+    current = 1000  # stages/spark.yaml's volume value in CLEAN_MAP
+    stage = CLEAN_MAP["stages/spark.yaml"].replace(
+        "    target: 1200\n", "    target: 1200\n    history: {"
+        + ", ".join(f"{period}: {value}" for period, value in history.items()) + "}\n")
+    folder = write_map(tmp_path / "map", {**CLEAN_MAP, "stages/spark.yaml": stage})
+    assert build(folder, tmp_path / "site").returncode == 0
+    page = (tmp_path / "site/stages/spark.html").read_text()
+    drawn = re.findall(r'<svg class="sparkline"[^>]*aria-label="([^"]*)">\s*<polyline points="([^"]+)"', page)
+    assert len(drawn) == 1  # the volume has a history, the health metric none
+    label, points = drawn[0]
+    assert label == "History: " + ", ".join(f"{period} {value:,}" for period, value in history.items())
+    # in written order then the current value, spread evenly over x 0..100; in the 24-high box the lowest
+    # value (100) sits at y=22 and the highest (1000) at y=2
+    values = [*history.values(), current]
+    low, high = min(values), max(values)
+    expected = [(i * 100 / (len(values) - 1), 22 - (v - low) / (high - low) * 20) for i, v in enumerate(values)]
+    got = [float(n) for p in points.split() for n in p.split(",")]
+    assert got == pytest.approx([n for point in expected for n in point], abs=0.06)
