@@ -128,6 +128,24 @@ status: running
 }
 
 
+def browser_required() -> bool:
+    """In CI (or with JOURNEYMAP_REQUIRE_BROWSER=1) a browser test that skips is a failure, not a pass:
+    a CI run without Chromium would otherwise go green with the site never opened in a browser."""
+    return (os.environ.get("JOURNEYMAP_REQUIRE_BROWSER") == "1"
+            or os.environ.get("CI", "").lower() in ("true", "1"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("browser") and browser_required():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (f"browser test skipped where it must run (CI or JOURNEYMAP_REQUIRE_BROWSER=1): {reason}; "
+                           "install Chromium (`make test` does) or point JOURNEYMAP_CHROMIUM at it")
+
+
 def write_map(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = folder / name
