@@ -8,6 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+
+from journeymap.cli import main
 
 from . import sitecheck
 from .conftest import run_cli
@@ -22,9 +25,15 @@ def portfolio(tmp_path: Path) -> Path:
     return copy
 
 
+def check(folder: Path, *options: str) -> Result:
+    """The check command in this process (so mutation testing sees what it runs); the real process is
+    exercised by the build and GitHub tests below."""
+    return CliRunner().invoke(main, ["check", str(folder), *options])
+
+
 def findings(folder: Path) -> list[dict]:
-    result = run_cli("check", str(folder), "--format", "json")
-    assert result.returncode in (0, 1), result.stderr
+    result = check(folder, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)["findings"]
 
 
@@ -97,3 +106,27 @@ def test_each_journeys_gaps_page_lists_its_own_findings_and_the_shared_files(tmp
         listed = set(re.findall(r'<span class="where">([^<]+)</span>', page))
         assert listed == {w for w in every if w.startswith(f"{journey}/")} | shared, journey
     assert "expansion/stages/grow.yaml:6:30" in every and "new-logo/owners.yaml:5:5" in every
+
+
+def test_the_shared_owners_file_is_validated_and_counted_once(portfolio: Path) -> None:
+    shared = portfolio / "owners.yaml"
+    shared.write_text(shared.read_text().replace("    department: Marketing\n", "    departmnt: Marketing\n"))
+    schema = [(f["file"], f["line"]) for f in findings(portfolio) if f["rule"] == "schema"]
+    # the typo (line 4) and the owner it leaves without a department (line 2), once each though both
+    # journeys share the file
+    assert sorted(schema) == [("owners.yaml", 2), ("owners.yaml", 4)]
+    # 13 files in the two journeys' folders, plus the shared owners.yaml
+    files = sum(1 for p in portfolio.rglob("*") if p.is_file())
+    assert files == 14 and check(portfolio).stdout.rstrip().endswith(f"in {files} files")
+
+
+def test_findings_of_a_journey_are_its_own_and_the_shared_files(portfolio: Path) -> None:
+    from journeymap.check import check_map
+
+    checked = check_map(portfolio)
+    assert checked.is_portfolio and [j.prefix for j in checked.journeys] == ["expansion/", "new-logo/"]
+    for journey in checked.journeys:
+        files = {f.location.file for f in checked.findings_of(journey)}
+        assert "owners.yaml" in files
+        assert all(f.startswith(journey.prefix) or f == "owners.yaml" for f in files), files
+    assert {f.location.file for f in checked.findings} > {f.location.file for f in checked.findings_of(checked.journeys[0])}
