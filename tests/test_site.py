@@ -173,6 +173,12 @@ def test_search_index_is_embedded_as_a_script(example_site: Path) -> None:
     assert {"stage", "touchpoint", "team", "brief"} <= kinds
     assert any(e["title"] == "Requests a demo" and e["url"] == "stages/consideration.html#tp-demo-request-form"
                for e in entries)
+    # every page loads the index, by a relative path that reaches it, before the script that searches it
+    for page in example_site.rglob("*.html"):
+        scripts = re.findall(r'<script src="([^"]+)"></script>', page.read_text())
+        index = [src for src in scripts if src.endswith("search-index.js")]
+        assert len(index) == 1 and (page.parent / index[0]).resolve() == (example_site / "assets/search-index.js"), page
+        assert scripts.index(index[0]) < next(i for i, src in enumerate(scripts) if src.endswith("journeymap.js"))
 
 
 def test_edit_links_point_at_the_yaml_in_the_repository(example_site: Path) -> None:
