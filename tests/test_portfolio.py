@@ -110,11 +110,14 @@ def test_each_journeys_gaps_page_lists_its_own_findings_and_the_shared_files(tmp
 
 def test_the_shared_owners_file_is_validated_and_counted_once(portfolio: Path) -> None:
     shared = portfolio / "owners.yaml"
-    shared.write_text(shared.read_text().replace("    department: Marketing\n", "    departmnt: Marketing\n"))
-    schema = [(f["file"], f["line"]) for f in findings(portfolio) if f["rule"] == "schema"]
-    # the typo (line 4) and the owner it leaves without a department (line 2), once each though both
-    # journeys share the file
-    assert sorted(schema) == [("owners.yaml", 2), ("owners.yaml", 4)]
+    shared.write_text(shared.read_text().replace("    department: Marketing\n",
+                                                 "    departmnt: Marketing\n    name: Marketing again\n"))
+    found = sorted((f["rule"], f["file"], f["line"]) for f in findings(portfolio) if f["rule"] != "weakest-link")
+    # the typo (line 4), the owner it leaves without a department (line 2) and the repeated `name:`
+    # (line 5), once each though both journeys share the file; `partners` (now line 12) still owns nothing
+    assert [f for f in found if f[1] == "owners.yaml"] == [
+        ("duplicate-key", "owners.yaml", 5), ("idle-owner", "owners.yaml", 12), ("schema", "owners.yaml", 2),
+        ("schema", "owners.yaml", 4)]
     # 13 files in the two journeys' folders, plus the shared owners.yaml
     files = sum(1 for p in portfolio.rglob("*") if p.is_file())
     assert files == 14 and check(portfolio).stdout.rstrip().endswith(f"in {files} files")

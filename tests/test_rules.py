@@ -158,6 +158,10 @@ def test_every_rule_has_a_case_and_a_near_miss() -> None:
     assert {c.rule for c in CASES if c.passing} == set(RULES)
 
 
+def test_every_file_of_a_single_journey_is_counted_once(clean_map: Path) -> None:
+    assert check_map(clean_map).files_checked == len(CLEAN_MAP)  # no shared owners.yaml outside the journey
+
+
 def test_clean_map_has_no_errors_or_warnings(clean_map: Path) -> None:
     findings = check_map(clean_map).findings
     assert [(f.rule, f.severity.value) for f in findings] == [("weakest-link", "info")] * 2
@@ -238,3 +242,10 @@ def test_a_stage_listed_by_its_file_name_is_not_an_orphan(tmp_path: Path) -> Non
     # journey.yaml lists `adopt`; stages/adopt.yaml calls itself `adoption`: listed by file name, so not orphaned
     findings, _ = findings_for(tmp_path, {ADOPT: ("id: adopt\n", "id: adoption\n")})
     assert not [f for f in findings if f.rule == "orphan-stage"]
+
+
+def test_no_conversion_out_of_a_stage_with_no_volume(tmp_path: Path) -> None:
+    # a has 0 accounts: a→b has no conversion (not a division by zero); b 1 → c 1 converts 100%
+    checked = check_map(_funnel(tmp_path, [("a", 0, None), ("b", 1, None), ("c", 1, None)]))
+    assert [t.conversion for t in checked.journey.transitions()] == [None, 1 / 1]
+    assert checked.journey.weakest_link().source.id == "b"
