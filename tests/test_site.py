@@ -412,3 +412,67 @@ def test_stage_page_draws_the_volume_sparkline(tmp_path: Path) -> None:
     expected = [(i * 100 / (len(values) - 1), 22 - (v - low) / (high - low) * 20) for i, v in enumerate(values)]
     got = [float(n) for p in points.split() for n in p.split(",")]
     assert got == pytest.approx([n for point in expected for n in point], abs=0.06)
+
+
+def test_staged_renders_beside_the_output_and_swaps_it_in_whole(tmp_path: Path) -> None:
+    from journeymap.site import writer
+
+    output = tmp_path / "deep" / "site"
+    with writer.staged(output) as stage:
+        assert stage.parent == output.parent and stage != output and not output.exists()
+        writer.write_text(stage, "a/b/page.html", "Zoë’s page")
+    assert (output / "a/b/page.html").read_text(encoding="utf-8") == "Zoë’s page"
+    assert (output / writer.MARKER).is_file() and output.stat().st_mode & 0o777 == 0o755
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "new.html", "new")
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == [
+        writer.MARKER, "new.html"]
+    assert [p.name for p in output.parent.iterdir()] == ["site"]  # no staging or old folders left
+
+
+def test_staged_leaves_the_old_output_when_the_render_fails(tmp_path: Path) -> None:
+    from journeymap.site import writer
+
+    output = tmp_path / "site"
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "index.html", "old")
+    before = snapshot(output)
+    with pytest.raises(RuntimeError), writer.staged(output) as stage:
+        writer.write_text(stage, "index.html", "new")
+        raise RuntimeError("template broke half-way")
+    assert snapshot(output) == before and [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_failed_swap_puts_the_old_output_back(tmp_path: Path) -> None:
+    from journeymap.site import writer
+
+    output = tmp_path / "site"
+    writer.write_text(output, "index.html", "old")
+    with pytest.raises(OSError):
+        writer._swap(tmp_path / "vanished-stage", output)  # the new folder is gone: the swap cannot finish
+    assert (output / "index.html").read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_check_output_refuses_folders_it_must_not_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeymap.site.writer import MARKER, UnsafeOutput, check_output
+
+    source = write_map(tmp_path / "repo" / "journey", CLEAN_MAP)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep")
+    (tmp_path / "a-file").write_text("x")
+    for unsafe in (source, source.parent, work, tmp_path / "home", foreign, tmp_path / "a-file"):
+        with pytest.raises(UnsafeOutput, match=str(unsafe.resolve())):
+            check_output(unsafe, source)
+    empty, ours = tmp_path / "empty", tmp_path / "ours"
+    empty.mkdir()
+    ours.mkdir()
+    (ours / MARKER).write_text("")
+    (ours / "index.html").write_text("old site")
+    for safe in (tmp_path / "new", empty, ours):
+        check_output(safe, source)
