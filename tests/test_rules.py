@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.check import check_map
+from journeymap.findings import Severity
 from journeymap.rules import RULES
 
 from .conftest import CLEAN_MAP, line_of, write_map
@@ -160,6 +161,8 @@ def test_every_rule_has_a_case_and_a_near_miss() -> None:
 
 def test_every_file_of_a_single_journey_is_counted_once(clean_map: Path) -> None:
     assert check_map(clean_map).files_checked == len(CLEAN_MAP)  # no shared owners.yaml outside the journey
+    (clean_map / ADOPT).write_text("id: adopt\nname: [broken\n")  # a file that cannot be read still counts
+    assert check_map(clean_map).files_checked == len(CLEAN_MAP)
 
 
 def test_clean_map_has_no_errors_or_warnings(clean_map: Path) -> None:
@@ -249,3 +252,22 @@ def test_no_conversion_out_of_a_stage_with_no_volume(tmp_path: Path) -> None:
     checked = check_map(_funnel(tmp_path, [("a", 0, None), ("b", 1, None), ("c", 1, None)]))
     assert [t.conversion for t in checked.journey.transitions()] == [None, 1 / 1]
     assert checked.journey.weakest_link().source.id == "b"
+
+
+@pytest.mark.parametrize(("written", "suggested"), [("Big Ad", "big-ad"), ("--Ad  Nº 2!--", "ad-n-2"),
+                                                    ("x" * 70, "x" * 64), ("¿¡!", "my-id")])
+def test_an_id_that_is_not_a_slug_is_told_its_slug(tmp_path: Path, written: str, suggested: str) -> None:
+    # lower case, every run of other characters one hyphen, none at the ends, at most 64 characters
+    findings, _ = findings_for(tmp_path, {SPARK: ("  - id: ad\n", f"  - id: '{written}'\n"),
+                                          "briefs/spark-brief.md": ("touchpoints: [ad]\n", ""),
+                                          "experiments/faster-reply.yaml": ("touchpoints: [ad]\n", "")})
+    messages = [f.message for f in findings if f.rule == "invalid-id"]
+    assert len(messages) == 1 and messages[0].endswith(f"e.g. `{suggested}`"), messages
+
+
+def test_a_rule_id_registers_once() -> None:
+    from journeymap.rules import registry
+
+    with pytest.raises(ValueError, match="rule weakest-link registered twice"):
+        registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
+    assert RULES["weakest-link"].severity is Severity.INFO

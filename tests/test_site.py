@@ -466,9 +466,14 @@ def test_check_output_refuses_folders_it_must_not_replace(tmp_path: Path, monkey
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep")
     (tmp_path / "a-file").write_text("x")
-    for unsafe in (source, source.parent, work, tmp_path / "home", foreign, tmp_path / "a-file"):
-        with pytest.raises(UnsafeOutput, match=str(unsafe.resolve())):
+    holds_the_map = "refusing to build over a folder that holds the map or the working directory; give a " \
+                    "separate --output such as output/"
+    not_ours = "exists and was not written by journeymap; give an empty or new --output folder, or remove this one"
+    for unsafe, why in ((source, holds_the_map), (source.parent, holds_the_map), (work, holds_the_map),
+                        (tmp_path / "home", holds_the_map), (foreign, not_ours), (tmp_path / "a-file", not_ours)):
+        with pytest.raises(UnsafeOutput) as refused:
             check_output(unsafe, source)
+        assert str(refused.value) == f"{unsafe.resolve()}: {why}"
     empty, ours = tmp_path / "empty", tmp_path / "ours"
     empty.mkdir()
     ours.mkdir()
