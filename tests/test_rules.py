@@ -271,3 +271,20 @@ def test_a_rule_id_registers_once() -> None:
     with pytest.raises(ValueError, match="rule weakest-link registered twice"):
         registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
     assert RULES["weakest-link"].severity is Severity.INFO
+
+
+def test_today_is_fixed_by_journeymap_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from journeymap.rules.review import today
+
+    monkeypatch.setenv("JOURNEYMAP_TODAY", "2031-02-03")  # far from the suite's own fixed day and the clock's
+    assert today() == dt.date(2031, 2, 3)
+    monkeypatch.delenv("JOURNEYMAP_TODAY")
+    assert today() == dt.date.today()
+
+
+def test_a_rule_is_looked_up_by_its_id() -> None:
+    from journeymap import rules
+
+    assert rules.get("orphan-stage") is RULES["orphan-stage"] and rules.get("orphan-stages") is None
