@@ -77,3 +77,56 @@ def test_undecodable_file_is_one_finding(tmp_path: Path) -> None:
     folder = load.load_folder(tmp_path)
     assert [p.rule for p in folder.problems if p.location.file == "journey.yaml"] == ["invalid-yaml"]
     assert folder.unreadable == {"journey.yaml"}
+
+
+def test_every_kind_of_file_is_read_with_yaml_or_yml_and_hidden_or_other_files_are_not(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    renamed = {"owners.yaml": "owners.yml", "personas.yaml": "personas.yml", "stages/adopt.yaml": "stages/adopt.yml",
+               "experiments/faster-reply.yaml": "experiments/faster-reply.yml"}
+    files = {renamed.get(name, name): text for name, text in CLEAN_MAP.items()}
+    files.update({"stages/.draft.yaml": "id: draft\n", "stages/notes.txt": "x", "briefs/old.txt": "x",
+                  "evidence/.hidden.md": "---\ntitle: h\n---\n"})
+    folder = load.load_folder(write_map(tmp_path / "map", files), prefix="one/")
+    assert folder.problems == [] and folder.unreadable == set()
+    read = sorted((d.kind, d.file) for d in folder.documents)
+    kinds = {"journey": "journey", "owners": "owners", "personas": "personas", "stages": "stage",
+             "experiments": "experiment", "briefs": "brief", "evidence": "evidence"}
+    assert read == sorted((kinds[name.split("/")[0].split(".")[0]], f"one/{name}")
+                          for name in files if not any(s in name for s in (".draft", ".txt", ".hidden")))
+
+
+def test_a_map_without_owners_is_told_to_create_it(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    folder = load.load_folder(write_map(tmp_path / "map", {k: v for k, v in CLEAN_MAP.items() if k != "owners.yaml"}),
+                              prefix="one/")
+    assert [(p.rule, p.location.file, p.location.line) for p in folder.problems] == [("schema", "one/owners.yaml", None)]
+    assert "create it with `owners:`" in folder.problems[0].message
+    assert load.load_folder(tmp_path / "map", shared_owners=True).problems == []  # a portfolio's serves it
+
+
+def test_where_no_journey_is_the_message_says_what_to_give(tmp_path: Path) -> None:
+    import pytest
+
+    with pytest.raises(load.MapNotFound, match="no such folder; give the folder that holds journey.yaml"):
+        load.find_journeys(tmp_path / "missing")
+    with pytest.raises(load.MapNotFound, match="no journey.yaml here or in its subfolders"):
+        load.find_journeys(tmp_path)
+    with pytest.raises(load.MapNotFound, match="no journey.yaml here or in its subfolders"):
+        load.load_folder(tmp_path)
+    for name in ("b", "a"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "journey.yaml").write_text("title: t\n")
+    (tmp_path / "c").mkdir()  # no journey.yaml: not a journey
+    assert load.find_journeys(tmp_path) == [tmp_path / "a", tmp_path / "b"]
+    with pytest.raises(load.MapNotFound, match="a portfolio is checked as a whole"):
+        load.load_folder(tmp_path)
+    assert load.find_journeys(tmp_path / "a") == [tmp_path / "a"]
+
+
+def test_a_portfolio_may_share_owners_yml(tmp_path: Path) -> None:
+    (tmp_path / "owners.yml").write_text("owners:\n  - {id: a, name: A, department: Sales}\n")
+    document, problems, exists = load.load_shared_owners(tmp_path)
+    assert problems == [] and exists and document.file == "owners.yml" and document.kind == "owners"
+    assert load.load_shared_owners(tmp_path / "nowhere") == (None, [], False)
