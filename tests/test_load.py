@@ -130,3 +130,58 @@ def test_a_portfolio_may_share_owners_yml(tmp_path: Path) -> None:
     document, problems, exists = load.load_shared_owners(tmp_path)
     assert problems == [] and exists and document.file == "owners.yml" and document.kind == "owners"
     assert load.load_shared_owners(tmp_path / "nowhere") == (None, [], False)
+
+
+def test_markdown_without_front_matter_is_all_body() -> None:
+    document, problems = parse_markdown("# Title\nText\n", "evidence/e.md", "evidence")
+    assert problems == [] and document.data == {} and document.body == "# Title\nText\n" and document.body_line == 1
+    assert document.at("title").line == 1
+
+
+def test_front_matter_may_end_with_dots_or_be_empty() -> None:
+    document, problems = parse_markdown("---\ntitle: T\n...\nBody\n", "b.md", "brief")
+    assert problems == [] and document.data == {"title": "T"} and document.body == "Body\n"
+    document, problems = parse_markdown("---\n---\nBody\n", "b.md", "brief")
+    assert problems == [] and document.data == {} and (document.body, document.body_line) == ("Body\n", 3)
+    assert document.at().line == 1
+
+
+def test_unclosed_front_matter_says_how_to_close_it() -> None:
+    document, problems = parse_markdown("---\ntitle: T\n", "briefs/b.md", "brief")
+    assert document is None and [(p.rule, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", 1, 1)]
+    assert problems[0].message == "front matter is not closed: add a line `---` after its last field"
+
+
+def test_duplicate_key_message_names_both_lines_and_the_fix() -> None:
+    _, problems = parse_yaml("x: 0\nm:\n  a: 1\n  b: 2\n  a: 3\n", "f.yaml", "stage")
+    assert [(p.location.line, p.location.column) for p in problems] == [(5, 3)]
+    assert problems[0].message == ("key `a` is written twice (first at line 3); YAML keeps only the last: merge "
+                                   "the two into one `a:`")
+
+
+def test_an_alias_to_its_own_collection_is_one_problem_not_a_hang() -> None:
+    document, problems = parse_yaml("x: 1\na: &loop [1, *loop]\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 4)]
+    assert "refers to the collection that contains it" in problems[0].message
+    assert document.data == {"x": 1, "a": [1, None]}
+
+
+def test_keys_stay_as_written_and_odd_scalars_do_not_stop_the_load() -> None:
+    document, problems = parse_yaml("yes: 1\n2026: 2\n? [a]\n: 3\nd: 2026-13-45\n", "f.yaml", "stage")
+    assert problems == []
+    assert document.data == {"yes": 1, "2026": 2, "<SequenceNode at line 3>": 3, "d": "2026-13-45"}
+    document, problems = parse_yaml("a: 1\nb: !!python/name:os.system x\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 4)]
+    assert problems[0].message.startswith("not valid YAML: could not determine a constructor")
+    assert document.data == {"a": 1, "b": None}
+
+
+def test_an_empty_file_has_no_data_and_no_problem() -> None:
+    document, problems = parse_yaml("# only a comment\n", "f.yaml", "stage")
+    assert problems == [] and document.data is None and document.at("x").line == 1
+
+
+def test_positions_inside_front_matter_count_the_opening_line() -> None:
+    document, _ = parse_markdown("---\ntitle: T\nstages:\n  - a\n  - b\n---\n", "e.md", "evidence")
+    assert (document.at("stages", 1).line, document.at("stages", 1).column) == (5, 5)  # "  - b" is line 5
