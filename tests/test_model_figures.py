@@ -1,0 +1,112 @@
+"""The model's lookups and figures, checked against numbers and ids written in the map's YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeymap.check import check_map
+from journeymap.findings import Location
+
+from .conftest import CLEAN_MAP, line_of, write_map
+
+SPARK, ADOPT = "stages/spark.yaml", "stages/adopt.yaml"
+
+
+def journey_of(tmp_path: Path, edits: dict[str, str] | None = None):
+    return check_map(write_map(tmp_path / "map", {**CLEAN_MAP, **(edits or {})})).journey
+
+
+def test_metric_values_are_formatted_as_written_units(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path)
+    volume, health = journey.stage("spark").volume, journey.stage("spark").health
+    assert (volume.is_ratio, health.is_ratio) == (False, True)  # health has `unit: ratio`
+    assert [volume.format(v) for v in (1000, 1234567, 2.5, 0.125, None)] == ["1,000", "1,234,567", "2.50", "0.12", "—"]
+    assert [health.format(v) for v in (0.3, 0.125, 1, None)] == ["30%", "12%", "100%", "—"]
+
+
+@pytest.mark.parametrize(("better", "value", "on_target"), [
+    ("", 1200, True), ("", 1199, False), ("", 1201, True),
+    ("better: lower\n", 1200, True), ("better: lower\n", 1199, True), ("better: lower\n", 1201, False)])
+def test_on_target_follows_which_way_is_better(tmp_path: Path, better: str, value: int, on_target: bool) -> None:
+    # spark's volume target is 1200
+    stage = CLEAN_MAP[SPARK].replace("    value: 1000\n", f"    value: {value}\n    {better}" if better
+                                     else f"    value: {value}\n")
+    assert journey_of(tmp_path, {SPARK: stage}).stage("spark").volume.on_target is on_target
+
+
+def test_on_target_is_unknown_without_a_value_or_a_target(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {SPARK: CLEAN_MAP[SPARK].replace("    value: 1000\n", "")})
+    assert journey.stage("spark").volume.on_target is None and journey.stage("spark").health.on_target is None
+
+
+def test_an_items_span_covers_its_lines_and_holds_what_is_inside(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path)
+    ad = journey.touchpoint("ad")
+    text = CLEAN_MAP[SPARK]
+    first, last = line_of(text, "  - id: ad"), line_of(text, "    handoff:")
+    assert ad.origin.span() == (first, last)
+    assert ad.origin.holds(Location(SPARK, first, 1)) and ad.origin.holds(Location(SPARK, last, 1))
+    assert not ad.origin.holds(Location(SPARK, first - 1, 1)) and not ad.origin.holds(Location(SPARK, last + 1, 1))
+    assert not ad.origin.holds(Location(ADOPT, first, 1)) and not ad.origin.holds(Location(SPARK, None, None))
+    assert journey.stage("spark").origin.span() == (1, 10**9)  # a whole file
+
+
+def test_lookups_fall_back_as_the_map_is_written(tmp_path: Path) -> None:
+    # adopt.yaml calls itself `adoption`: found by its id and by its file name; stages listed twice count once
+    journey = journey_of(tmp_path, {ADOPT: CLEAN_MAP[ADOPT].replace("id: adopt\n", "id: adoption\n"),
+                                    "journey.yaml": CLEAN_MAP["journey.yaml"].replace(
+                                        "stages: [spark, adopt]", "stages: [spark, adopt, spark, nowhere]")})
+    assert journey.stage("adoption") is journey.stage("adopt") is not None and journey.stage("") is None
+    assert [s.id for s in journey.stages] == ["spark", "adoption"]
+    assert journey.stage_name("adopt") == "Adopt" and journey.stage_name("nowhere") == "nowhere"
+    assert journey.owner_name("cs") == "Customer Success" and journey.owner_name("ghosts") == "ghosts"
+    assert journey.owner_name(None) == "" and journey.owner(None) is None
+    assert journey.phase_of(journey.stage("spark")).id == "early" and journey.phase_of(journey.stage("adopt")) is None
+
+
+def test_next_skips_touchpoints_that_do_not_exist_and_keeps_the_index(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {SPARK: CLEAN_MAP[SPARK].replace("next: [welcome]", "next: [ghost, welcome]")})
+    assert [(i, t.id) for i, t in journey.next_of(journey.touchpoint("ad"))] == [(1, "welcome")]
+
+
+def test_evidence_counts_for_a_stage_that_cites_it_and_a_stage_it_names(tmp_path: Path) -> None:
+    # spark.yaml cites `talk`; evidence/talk.md names `adopt`
+    journey = journey_of(tmp_path)
+    assert [e.id for e in journey.evidence_for(journey.stage("spark"))] == ["talk"]
+    assert [e.id for e in journey.evidence_for(journey.stage("adopt"))] == ["talk"]
+    other = journey_of(tmp_path / "2", {"evidence/talk.md": CLEAN_MAP["evidence/talk.md"].replace("[adopt]", "[]")})
+    assert [e.id for e in other.evidence_for(other.stage("adopt"))] == []
+
+
+def test_briefs_and_experiments_by_stage(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path)
+    assert [b.id for b in journey.briefs_for("spark")] == ["spark-brief"]
+    assert [b.id for b in journey.briefs_for("adopt")] == ["adopt-brief"]
+    assert [e.id for e in journey.experiments_for("spark")] == ["faster-reply"] and journey.experiments_for("adopt") == []
+
+
+def test_the_slowest_stage_has_the_longest_cycle_time(tmp_path: Path) -> None:
+    # spark 10 days, adopt 20; without adopt's, spark is the only one timed; without both, none
+    assert journey_of(tmp_path / "1").slowest_stage().id == "adopt"
+    no_adopt = {ADOPT: CLEAN_MAP[ADOPT].replace("cycle_time_days: 20\n", "")}
+    assert journey_of(tmp_path / "2", no_adopt).slowest_stage().id == "spark"
+    assert journey_of(tmp_path / "3", {**no_adopt, SPARK: CLEAN_MAP[SPARK].replace("cycle_time_days: 10\n", "")}
+                      ).slowest_stage() is None
+
+
+def test_the_touchpoints_flags_come_from_intent_sla_owners_and_handoff(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {SPARK: CLEAN_MAP[SPARK].replace("    response_sla_hours: 4\n", "")})
+    ad, welcome = journey.touchpoint("ad"), journey.touchpoint("welcome")
+    assert ad.needs_sla and not welcome.needs_sla  # ad is high intent, welcome medium
+    assert not ad.hands_off_unwritten(welcome)  # mkt → cs, and the hand-off is written
+    unwritten = journey_of(tmp_path / "2", {SPARK: CLEAN_MAP[SPARK].replace(
+        "    handoff: Marketing passes the lead to CS in the CRM\n", "")})
+    ad, welcome = unwritten.touchpoint("ad"), unwritten.touchpoint("welcome")
+    assert ad.hands_off_unwritten(welcome) and not ad.hands_off_unwritten(ad)  # same team: nothing to hand off
+    unowned = journey_of(tmp_path / "3", {ADOPT: CLEAN_MAP[ADOPT].replace("    owner: cs\n", ""),
+                                          SPARK: CLEAN_MAP[SPARK].replace("    handoff: Marketing passes the lead to CS in "
+                                                                   "the CRM\n", "")})
+    ad, welcome = unowned.touchpoint("ad"), unowned.touchpoint("welcome")
+    assert not ad.hands_off_unwritten(welcome) and not welcome.hands_off_unwritten(ad)  # no team: unowned's job
