@@ -105,8 +105,7 @@ def test_the_touchpoints_flags_come_from_intent_sla_owners_and_handoff(tmp_path:
         "    handoff: Marketing passes the lead to CS in the CRM\n", "")})
     ad, welcome = unwritten.touchpoint("ad"), unwritten.touchpoint("welcome")
     assert ad.hands_off_unwritten(welcome) and not ad.hands_off_unwritten(ad)  # same team: nothing to hand off
-    unowned = journey_of(tmp_path / "3", {ADOPT: CLEAN_MAP[ADOPT].replace("    owner: cs\n", ""),
-                                          SPARK: CLEAN_MAP[SPARK].replace("    handoff: Marketing passes the lead to CS in "
-                                                                   "the CRM\n", "")})
+    no_handoff = CLEAN_MAP[SPARK].replace("    handoff: Marketing passes the lead to CS in the CRM\n", "")
+    unowned = journey_of(tmp_path / "3", {ADOPT: CLEAN_MAP[ADOPT].replace("    owner: cs\n", ""), SPARK: no_handoff})
     ad, welcome = unowned.touchpoint("ad"), unowned.touchpoint("welcome")
     assert not ad.hands_off_unwritten(welcome) and not welcome.hands_off_unwritten(ad)  # no team: unowned's job
