@@ -288,3 +288,24 @@ def test_a_rule_is_looked_up_by_its_id() -> None:
     from journeymap import rules
 
     assert rules.get("orphan-stage") is RULES["orphan-stage"] and rules.get("orphan-stages") is None
+
+
+def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) -> None:
+    renamed = {"journey.yaml": ("  - id: early", "  - id: Early Phase"), "owners.yaml": ("  - id: cs", "  - id: CS Team"),
+               "personas.yaml": ("  - id: pat", "  - id: Pat D"), ADOPT: ("id: adopt", "id: Adopt_Stage"),
+               SPARK: ("  - id: ad", "  - id: Big Ad"), "experiments/faster-reply.yaml": ("id: faster-reply",
+                                                                                         "id: Faster Reply")}
+    files = apply(renamed)
+    files["briefs/Spark Brief.md"], files["evidence/Talk Notes.md"] = files["briefs/spark-brief.md"], files[
+        "evidence/talk.md"]
+    del files["briefs/spark-brief.md"], files["evidence/talk.md"]
+    findings = check_map(write_map(tmp_path / "map", files)).findings
+    reported = {(f.location.file, f.location.line, f.message.split(" is not a slug")[0])
+                for f in findings if f.rule == "invalid-id" and "is not a slug" in f.message}
+    kinds = {"journey.yaml": "phase", "owners.yaml": "owner", "personas.yaml": "persona", ADOPT: "stage",
+             SPARK: "touchpoint", "experiments/faster-reply.yaml": "experiment"}
+    expected = {(name, line_of(files[name], new), f"{kinds[name]} id `{new.split('id: ')[1]}`")
+                for name, (_, new) in renamed.items()}
+    expected |= {("briefs/Spark Brief.md", 1, "brief file name `Spark Brief`"),
+                 ("evidence/Talk Notes.md", 1, "evidence file name `Talk Notes`")}
+    assert reported == expected
