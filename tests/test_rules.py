@@ -309,3 +309,16 @@ def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) ->
     expected |= {("briefs/Spark Brief.md", 1, "brief file name `Spark Brief`"),
                  ("evidence/Talk Notes.md", 1, "evidence file name `Talk Notes`")}
     assert reported == expected
+
+
+def test_a_registered_rule_keeps_its_id_severity_and_check() -> None:
+    from journeymap.rules import registry
+
+    def check(journey):  # noqa: ANN001, ANN202
+        return iter(())
+
+    try:
+        assert registry.rule("test-only-rule", Severity.WARNING)(check) is check
+        assert RULES["test-only-rule"] == registry.Rule("test-only-rule", Severity.WARNING, check)
+    finally:
+        RULES.pop("test-only-rule", None)

@@ -77,3 +77,15 @@ def test_check_output_refuses_folders_it_must_not_replace(tmp_path: Path, monkey
     (ours / "index.html").write_text("old site")
     for safe in (tmp_path / "new", empty, ours):
         writer.check_output(safe, source)
+
+
+def test_pages_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    import locale
+
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")  # an ASCII locale, as on some CI images and Windows code pages
+        writer.write_text(tmp_path, "page.html", "Zoë’s page")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+    assert (tmp_path / "page.html").read_bytes() == "Zoë’s page".encode()
