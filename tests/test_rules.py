@@ -292,9 +292,12 @@ def test_a_rule_is_looked_up_by_its_id() -> None:
 
 def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) -> None:
     renamed = {"journey.yaml": ("  - id: early", "  - id: Early Phase"), "owners.yaml": ("  - id: cs", "  - id: CS Team"),
-               "personas.yaml": ("  - id: pat", "  - id: Pat D"), ADOPT: ("id: adopt", "id: Adopt_Stage"),
-               SPARK: ("  - id: ad", "  - id: Big Ad"), "experiments/faster-reply.yaml": ("id: faster-reply",
-                                                                                         "id: Faster Reply")}
+               "personas.yaml": ("  - id: pat", "  - id: Pat D"),
+               # the id is not the first line of its file, nor the first key of its touchpoint: the finding
+               # must point at the id itself
+               ADOPT: ("id: adopt", "# stage file\nid: Adopt_Stage"),
+               SPARK: ("  - id: ad\n    name: Sees an ad\n", "  - name: Sees an ad\n    id: Big Ad\n"),
+               "experiments/faster-reply.yaml": ("id: faster-reply", "id: Faster Reply")}
     files = apply(renamed)
     files["briefs/Spark Brief.md"], files["evidence/Talk Notes.md"] = files["briefs/spark-brief.md"], files[
         "evidence/talk.md"]
@@ -304,8 +307,8 @@ def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) ->
                 for f in findings if f.rule == "invalid-id" and "is not a slug" in f.message}
     kinds = {"journey.yaml": "phase", "owners.yaml": "owner", "personas.yaml": "persona", ADOPT: "stage",
              SPARK: "touchpoint", "experiments/faster-reply.yaml": "experiment"}
-    expected = {(name, line_of(files[name], new), f"{kinds[name]} id `{new.split('id: ')[1]}`")
-                for name, (_, new) in renamed.items()}
+    expected = {(name, line_of(files[name], new.split("\n")[-2 if new.endswith("\n") else -1]),
+                 f"{kinds[name]} id `{new.split('id: ')[1].strip()}`") for name, (_, new) in renamed.items()}
     expected |= {("briefs/Spark Brief.md", 1, "brief file name `Spark Brief`"),
                  ("evidence/Talk Notes.md", 1, "evidence file name `Talk Notes`")}
     assert reported == expected
@@ -322,3 +325,26 @@ def test_a_registered_rule_keeps_its_id_severity_and_check() -> None:
         assert RULES["test-only-rule"] == registry.Rule("test-only-rule", Severity.WARNING, check)
     finally:
         RULES.pop("test-only-rule", None)
+
+
+def test_a_repeated_id_after_an_item_without_one_is_still_found(tmp_path: Path) -> None:
+    stage = CLEAN_MAP[ADOPT] + "  - {name: No id yet, owner: cs}\n  - {id: welcome, name: Again, owner: cs}\n"
+    findings, files = findings_for(tmp_path, {ADOPT: stage})
+    assert [(f.location.file, f.location.line) for f in findings if f.rule == "duplicate-id"] == [
+        (ADOPT, line_of(files[ADOPT], "{id: welcome, name: Again"))]
+
+
+def test_a_rule_turned_off_leaves_the_rules_after_it_on(tmp_path: Path) -> None:
+    # unowned-touchpoint comes early in the rule order; the hand-off gap and weakest link come later
+    findings, _ = findings_for(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"] + "checks:\n  invalid-yaml: off\n"
+                                                                                     "  unowned-touchpoint: off\n",
+                                          SPARK: ("    owner: mkt\n", "")})
+    rules = {f.rule for f in findings}
+    assert "unowned-touchpoint" not in rules and {"weakest-link", "idle-owner"} <= rules
+
+
+def test_a_backup_of_a_stage_file_does_not_stand_in_for_it(tmp_path: Path) -> None:
+    # stages/adopt.yaml is gone; stages/adopt.old.yaml cannot be read: adopt is still a missing stage
+    findings, _ = findings_for(tmp_path, {ADOPT: None, "stages/adopt.old.yaml": "id: adopt\nname: [broken\n"})
+    assert "journey.yaml lists stage `adopt` but there is no stages/adopt.yaml" in [
+        f.message.split(":")[0] for f in findings if f.rule == "unknown-stage"]
