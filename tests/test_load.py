@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from journeymap import load
+from journeymap.findings import Location
 from journeymap.load import parse_markdown, parse_yaml
 
 
@@ -135,12 +136,14 @@ def test_a_portfolio_may_share_owners_yml(tmp_path: Path) -> None:
 def test_markdown_without_front_matter_is_all_body() -> None:
     document, problems = parse_markdown("# Title\nText\n", "evidence/e.md", "evidence")
     assert problems == [] and document.data == {} and document.body == "# Title\nText\n" and document.body_line == 1
-    assert document.at("title").line == 1
+    assert (document.file, document.kind) == ("evidence/e.md", "evidence")
+    assert document.at("title") == Location("evidence/e.md", 1, 1)
 
 
 def test_front_matter_may_end_with_dots_or_be_empty() -> None:
-    document, problems = parse_markdown("---\ntitle: T\n...\nBody\n", "b.md", "brief")
-    assert problems == [] and document.data == {"title": "T"} and document.body == "Body\n"
+    document, problems = parse_markdown("---\ntitle: T\n...\nBody\nmore\n", "b.md", "brief")
+    assert problems == [] and document.data == {"title": "T"} and document.body == "Body\nmore\n"
+    assert document.at() == Location("b.md", 1, 1)  # the file itself starts at the opening `---`
     document, problems = parse_markdown("---\n---\nBody\n", "b.md", "brief")
     assert problems == [] and document.data == {} and (document.body, document.body_line) == ("Body\n", 3)
     assert document.at().line == 1
