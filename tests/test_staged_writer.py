@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,19 @@ def test_pages_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
     finally:
         locale.setlocale(locale.LC_CTYPE, saved)
     assert (tmp_path / "page.html").read_bytes() == "Zoë’s page".encode()
+
+
+SHM = Path("/dev/shm")
+
+
+@pytest.mark.skipif(not SHM.is_dir() or SHM.stat().st_dev == Path(tempfile.gettempdir()).stat().st_dev,
+                    reason="needs a second file system beside the temp folder")
+def test_the_old_site_is_moved_aside_on_its_own_file_system() -> None:
+    # os.replace cannot cross file systems: the old site must be set aside next to it, not in the temp folder
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        output = Path(elsewhere) / "site"
+        for text in ("old", "new"):
+            with writer.staged(output) as stage:
+                writer.write_text(stage, "index.html", text)
+        assert (output / "index.html").read_text() == "new"
+        assert [p.name for p in Path(elsewhere).iterdir()] == ["site"]
