@@ -112,8 +112,10 @@ def test_where_no_journey_is_the_message_says_what_to_give(tmp_path: Path) -> No
 
     with pytest.raises(load.MapNotFound, match="no such folder; give the folder that holds journey.yaml"):
         load.find_journeys(tmp_path / "missing")
-    with pytest.raises(load.MapNotFound, match="no journey.yaml here or in its subfolders"):
+    with pytest.raises(load.MapNotFound) as missing:
         load.find_journeys(tmp_path)
+    assert str(missing.value) == (f"{tmp_path}: no journey.yaml here or in its subfolders; give the folder that "
+                                  "holds journey.yaml (title, review, stages), or a portfolio folder of such folders")
     with pytest.raises(load.MapNotFound, match="no journey.yaml here or in its subfolders"):
         load.load_folder(tmp_path)
     for name in ("b", "a"):
@@ -188,3 +190,7 @@ def test_an_empty_file_has_no_data_and_no_problem() -> None:
 def test_positions_inside_front_matter_count_the_opening_line() -> None:
     document, _ = parse_markdown("---\ntitle: T\nstages:\n  - a\n  - b\n---\n", "e.md", "evidence")
     assert (document.at("stages", 1).line, document.at("stages", 1).column) == (5, 5)  # "  - b" is line 5
+
+
+def test_a_document_without_positions_points_at_its_start() -> None:
+    assert load.Document("f.yaml", "stage", {"a": 1}).at("a", "b") == Location("f.yaml", 1, 1)
