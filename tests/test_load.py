@@ -49,6 +49,10 @@ def test_syntax_error_gives_line_and_column() -> None:
     # (b, colon, three spaces, x, then the colon)
     _, problems = parse_yaml("a: 1\nb:   x: y\n", "f.yaml", "stage")
     assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 7)]
+    assert problems[0].message == ("not valid YAML: mapping values are not allowed in this context; fix the syntax "
+                                   "at this line (check indentation, quotes and colons)")
+    _, problems = parse_yaml("a: [1\n", "f.yaml", "stage")  # PyYAML's context and problem, both
+    assert problems[0].message.startswith("not valid YAML: while parsing a flow sequence did not find expected")
 
 
 def test_front_matter_lines_are_counted_in_the_markdown_file() -> None:
@@ -76,8 +80,24 @@ def test_the_fast_c_loader_is_used() -> None:
 def test_undecodable_file_is_one_finding(tmp_path: Path) -> None:
     (tmp_path / "journey.yaml").write_bytes(b"title: \xff\xfe\n")
     folder = load.load_folder(tmp_path)
-    assert [p.rule for p in folder.problems if p.location.file == "journey.yaml"] == ["invalid-yaml"]
+    assert [(p.rule, p.location.line, p.location.column) for p in folder.problems
+            if p.location.file == "journey.yaml"] == [("invalid-yaml", 1, 1)]
+    message = next(p.message for p in folder.problems if p.location.file == "journey.yaml")
+    assert message.startswith("cannot read the file (") and message.endswith("): save it as UTF-8 text")
     assert folder.unreadable == {"journey.yaml"}
+
+
+def test_files_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    import locale
+
+    (tmp_path / "f.yaml").write_text("name: Zoë’s stage\n", encoding="utf-8")
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")  # an ASCII locale, as on some CI images and Windows code pages
+        document, problems = load.read_document(tmp_path / "f.yaml", "f.yaml", "stage")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+    assert problems == [] and document.data == {"name": "Zoë’s stage"}
 
 
 def test_every_kind_of_file_is_read_with_yaml_or_yml_and_hidden_or_other_files_are_not(tmp_path: Path) -> None:
@@ -163,21 +183,35 @@ def test_duplicate_key_message_names_both_lines_and_the_fix() -> None:
     assert [(p.location.line, p.location.column) for p in problems] == [(5, 3)]
     assert problems[0].message == ("key `a` is written twice (first at line 3); YAML keeps only the last: merge "
                                    "the two into one `a:`")
+    _, problems = parse_yaml("m:\n    a: 1\n    a: 3\n", "f.yaml", "stage")  # line 2, column 5
+    assert "(first at line 2)" in problems[0].message
+
+
+def test_keys_after_a_merge_key_are_still_checked_for_repeats() -> None:
+    _, problems = parse_yaml("base: &b {x: 1}\nitem:\n  <<: *b\n  y: 2\n  y: 3\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.line) for p in problems] == [("duplicate-key", 5)]
 
 
 def test_an_alias_to_its_own_collection_is_one_problem_not_a_hang() -> None:
     document, problems = parse_yaml("x: 1\na: &loop [1, *loop]\n", "f.yaml", "stage")
-    assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 4)]
-    assert "refers to the collection that contains it" in problems[0].message
+    assert [(p.rule, p.location.file, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", "f.yaml", 2, 4)]
+    assert problems[0].message == "an alias refers to the collection that contains it: write the values out"
     assert document.data == {"x": 1, "a": [1, None]}
 
 
+def test_an_alias_used_twice_is_no_cycle() -> None:
+    document, problems = parse_yaml("a: &x [1, 2]\nb: *x\nc: [*x, *x]\n", "f.yaml", "stage")
+    assert problems == [] and document.data == {"a": [1, 2], "b": [1, 2], "c": [[1, 2], [1, 2]]}
+
+
 def test_keys_stay_as_written_and_odd_scalars_do_not_stop_the_load() -> None:
-    document, problems = parse_yaml("yes: 1\n2026: 2\n? [a]\n: 3\nd: 2026-13-45\n", "f.yaml", "stage")
+    document, problems = parse_yaml("yes: 1\n2026: 2\nd: 2026-13-45\n? [a]\n: 3\n", "f.yaml", "stage")
     assert problems == []
-    assert document.data == {"yes": 1, "2026": 2, "<SequenceNode at line 3>": 3, "d": "2026-13-45"}
+    assert document.data == {"yes": 1, "2026": 2, "d": "2026-13-45", "<SequenceNode at line 4>": 3}
     document, problems = parse_yaml("a: 1\nb: !!python/name:os.system x\n", "f.yaml", "stage")
-    assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 4)]
+    assert [(p.rule, p.location.file, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", "f.yaml", 2, 4)]
     assert problems[0].message.startswith("not valid YAML: could not determine a constructor")
     assert document.data == {"a": 1, "b": None}
 
