@@ -109,3 +109,83 @@ def test_the_touchpoints_flags_come_from_intent_sla_owners_and_handoff(tmp_path:
     unowned = journey_of(tmp_path / "3", {ADOPT: CLEAN_MAP[ADOPT].replace("    owner: cs\n", ""), SPARK: no_handoff})
     ad, welcome = unowned.touchpoint("ad"), unowned.touchpoint("welcome")
     assert not ad.hands_off_unwritten(welcome) and not welcome.hands_off_unwritten(ad)  # no team: unowned's job
+
+
+def _as_model(value: object) -> object:
+    """A YAML value as the model holds it: text stripped, lists as tuples, dates as ISO text."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _same_fields(item: object, written: dict, where: str) -> None:
+    for key, value in written.items():
+        if key in ("metrics", "touchpoints", "history"):
+            continue
+        assert getattr(item, key) == _as_model(value), f"{where}: {key}"
+
+
+def test_every_field_written_in_the_example_reaches_the_model() -> None:
+    import yaml
+
+    from .conftest import EXAMPLE
+
+    journey = check_map(EXAMPLE).journey
+    written = yaml.safe_load((EXAMPLE / "journey.yaml").read_text())
+    assert (journey.title, journey.description, journey.persona, journey.repo_url) == tuple(
+        _as_model(written[k]) for k in ("title", "description", "persona", "repo_url"))
+    assert (journey.cadence_days, journey.last_reviewed) == (written["review"]["cadence_days"],
+                                                            written["review"]["last_reviewed"])
+    assert journey.edit_branch == "main"  # not written: the default
+    assert journey.checks == {k: str(v) for k, v in written["checks"].items()}
+    assert [(p.id, p.name, p.goal) for p in journey.phases] == [(p["id"], p["name"], p["goal"]) for p in
+                                                               written["phases"]]
+    for kind, key in (("owners", "owner"), ("personas", "persona")):
+        items = yaml.safe_load((EXAMPLE / f"{kind}.yaml").read_text())[kind]
+        for item in items:
+            _same_fields(getattr(journey, key)(item["id"]) if key == "owner" else
+                         next(p for p in journey.personas if p.id == item["id"]), item, f"{kind} {item['id']}")
+    for path in sorted((EXAMPLE / "stages").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        stage = journey.stage(data["id"])
+        _same_fields(stage, data, path.name)
+        for kind, metric in data["metrics"].items():
+            _same_fields(stage.metrics[kind], metric, f"{path.name} {kind}")
+            assert stage.metrics[kind].history == tuple((str(k), v) for k, v in metric.get("history", {}).items())
+            assert stage.metrics[kind].better == metric.get("better", "higher")
+        assert [t.id for t in stage.touchpoints] == [t["id"] for t in data["touchpoints"]]
+        for touchpoint, item in zip(stage.touchpoints, data["touchpoints"], strict=True):
+            _same_fields(touchpoint, item, f"{path.name} {item['id']}")
+            assert touchpoint.stage == stage.id
+    for path in sorted((EXAMPLE / "experiments").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        _same_fields(next(e for e in journey.experiments if e.id == data["id"]), data, path.name)
+    for folder, items in (("briefs", journey.briefs), ("evidence", journey.evidence)):
+        for path in sorted((EXAMPLE / folder).glob("*.md")):
+            text = path.read_text()
+            front, body = text.split("---\n", 2)[1:]
+            item = next(i for i in items if i.id == path.stem)
+            _same_fields(item, yaml.safe_load(front), path.name)
+            assert item.body == body
+
+
+def test_what_is_left_out_falls_back_to_what_is_written(tmp_path: Path) -> None:
+    files = {**CLEAN_MAP, "journey.yaml": "stages: [spark]\nedit_branch: docs\nrepo_url: https://example.com/r/\n",
+             "stages/spark.yaml": "id: spark\ntouchpoints:\n  - {id: ad, owner: '  '}\nemotion: 3\n"
+                                  "metrics:\n  volume: {value: true, history: {Jan: 1, Feb: yes, Mar: x}}\n",
+             "experiments/faster-reply.yaml": "stage: spark\n", "briefs/spark-brief.md": "---\nstage: spark\n---\n",
+             "evidence/talk.md": "---\nkind: interview\n---\n"}
+    del files["stages/adopt.yaml"], files["briefs/adopt-brief.md"]
+    journey = check_map(write_map(tmp_path / "map", files)).journey
+    assert (journey.edit_branch, journey.repo_url, journey.cadence_days, journey.last_reviewed) == (
+        "docs", "https://example.com/r", 90, None)
+    spark = journey.stage("spark")
+    assert (spark.name, spark.emotion, spark.volume.value, spark.volume.history) == ("spark", None, None, (("Jan", 1),))
+    assert (spark.touchpoints[0].name, spark.touchpoints[0].owner) == ("ad", None)
+    assert [(e.id, e.name) for e in journey.experiments] == [("faster-reply", "faster-reply")]
+    assert [(b.id, b.title) for b in journey.briefs] == [("spark-brief", "spark-brief")]
+    assert [(n.id, n.title) for n in journey.evidence] == [("talk", "talk")]
