@@ -175,9 +175,9 @@ def test_every_field_written_in_the_example_reaches_the_model() -> None:
 
 def test_what_is_left_out_falls_back_to_what_is_written(tmp_path: Path) -> None:
     files = {**CLEAN_MAP, "journey.yaml": "stages: [spark]\nedit_branch: docs\nrepo_url: https://example.com/r/\n",
-             "stages/spark.yaml": "id: spark\ntouchpoints:\n  - {id: ad, owner: '  '}\nemotion: 3\n"
+             "stages/spark.yaml": "id: spark\ntouchpoints:\n  - {id: ad, owner: '  ', description: ' Why '}\nemotion: 3\n"
                                   "metrics:\n  volume: {value: true, history: {Jan: 1, Feb: yes, Mar: x}}\n",
-             "experiments/faster-reply.yaml": "stage: spark\n", "briefs/spark-brief.md": "---\nstage: spark\n---\n",
+             "experiments/faster-reply.yaml": "stage: spark\nid: quick-reply\n", "briefs/spark-brief.md": "---\nstage: spark\n---\n",
              "evidence/talk.md": "---\nkind: interview\n---\n"}
     del files["stages/adopt.yaml"], files["briefs/adopt-brief.md"]
     journey = check_map(write_map(tmp_path / "map", files)).journey
@@ -185,7 +185,22 @@ def test_what_is_left_out_falls_back_to_what_is_written(tmp_path: Path) -> None:
         "docs", "https://example.com/r", 90, None)
     spark = journey.stage("spark")
     assert (spark.name, spark.emotion, spark.volume.value, spark.volume.history) == ("spark", None, None, (("Jan", 1),))
-    assert (spark.touchpoints[0].name, spark.touchpoints[0].owner) == ("ad", None)
-    assert [(e.id, e.name) for e in journey.experiments] == [("faster-reply", "faster-reply")]
+    assert (spark.touchpoints[0].name, spark.touchpoints[0].owner, spark.touchpoints[0].description) == (
+        "ad", None, "Why")
+    assert [(e.id, e.name) for e in journey.experiments] == [("quick-reply", "quick-reply")]  # no name: the id
     assert [(b.id, b.title) for b in journey.briefs] == [("spark-brief", "spark-brief")]
     assert [(n.id, n.title) for n in journey.evidence] == [("talk", "talk")]
+
+
+def test_an_origin_with_no_position_spans_the_whole_file() -> None:
+    from journeymap.load import Document
+    from journeymap.model import Origin
+
+    assert Origin(Document("f.yaml", "stage", {}), ("touchpoints", 0)).span() == (1, 10**9)
+
+
+def test_a_stage_without_a_volume_has_no_conversion_either_side(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {ADOPT: CLEAN_MAP[ADOPT].split("metrics:")[0] + CLEAN_MAP[ADOPT].split(
+        "    unit: ratio\n")[1]})
+    assert journey.stage("adopt").volume is None
+    assert [t.conversion for t in journey.transitions()] == [None] and journey.weakest_link() is None
