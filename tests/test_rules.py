@@ -348,3 +348,10 @@ def test_a_backup_of_a_stage_file_does_not_stand_in_for_it(tmp_path: Path) -> No
     findings, _ = findings_for(tmp_path, {ADOPT: None, "stages/adopt.old.yaml": "id: adopt\nname: [broken\n"})
     assert "journey.yaml lists stage `adopt` but there is no stages/adopt.yaml" in [
         f.message.split(":")[0] for f in findings if f.rule == "unknown-stage"]
+
+
+def test_a_target_below_zero_is_no_comparison_and_no_crash(tmp_path: Path) -> None:
+    # every stage has a target, but a's is -1000: the targets' conversion out of it means nothing
+    checked = check_map(_funnel(tmp_path, [("a", 1000, -1000), ("b", 500, 1000), ("c", 100, 100)]))
+    assert [(t.conversion, t.relative) for t in checked.journey.transitions()] == [
+        (500 / 1000, None), (100 / 500, (100 / 500) / (100 / 1000))]
