@@ -204,3 +204,34 @@ def test_a_stage_without_a_volume_has_no_conversion_either_side(tmp_path: Path) 
         "    unit: ratio\n")[1]})
     assert journey.stage("adopt").volume is None
     assert [t.conversion for t in journey.transitions()] == [None] and journey.weakest_link() is None
+
+
+def test_an_unreadable_journey_yaml_still_gives_a_journey_of_its_file(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {"journey.yaml": "title: [broken\n"})
+    assert (journey.origin.file, journey.origin.document.kind, journey.origin.document.data) == (
+        "journey.yaml", "journey", {})
+    assert journey.title == "" and journey.stage_order == []
+
+
+def test_stage_files_follow_the_order_journey_yaml_lists_their_ids(tmp_path: Path) -> None:
+    # the files are named one.yaml (id: spark) and two.yaml (id: adopt); the journey lists adopt first
+    files = {**CLEAN_MAP, "stages/one.yaml": CLEAN_MAP[SPARK], "stages/two.yaml": CLEAN_MAP[ADOPT],
+             "journey.yaml": CLEAN_MAP["journey.yaml"].replace("stages: [spark, adopt]", "stages: [adopt, spark]")}
+    del files[SPARK], files[ADOPT]
+    journey = check_map(write_map(tmp_path / "map", files)).journey
+    assert [(s.id, s.origin.file) for s in journey.stage_files] == [("adopt", "stages/two.yaml"),
+                                                                    ("spark", "stages/one.yaml")]
+
+
+def test_each_listed_stage_points_at_its_own_place_in_the_list(tmp_path: Path) -> None:
+    text = CLEAN_MAP["journey.yaml"].replace("stages: [spark, adopt]", "stages: [spark, adopt, nowhere]")
+    journey = journey_of(tmp_path, {"journey.yaml": text})
+    line = line_of(text, "stages: [")
+    assert [(s, loc.line, loc.column) for s, loc in journey.stage_order] == [
+        ("spark", line, 10), ("adopt", line, 17), ("nowhere", line, 24)]  # "stages: [" is 9 characters
+
+
+def test_the_review_cadence_is_read_from_the_map(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"].replace("cadence_days: 90",
+                                                                                      "cadence_days: 30")})
+    assert journey.cadence_days == 30
