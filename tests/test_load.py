@@ -123,7 +123,9 @@ def test_a_map_without_owners_is_told_to_create_it(tmp_path: Path) -> None:
     folder = load.load_folder(write_map(tmp_path / "map", {k: v for k, v in CLEAN_MAP.items() if k != "owners.yaml"}),
                               prefix="one/")
     assert [(p.rule, p.location.file, p.location.line) for p in folder.problems] == [("schema", "one/owners.yaml", None)]
-    assert "create it with `owners:`" in folder.problems[0].message
+    assert folder.problems[0].message == ("the map has no owners.yaml: create it with `owners:` listing each team's "
+                                          "`id`, `name` and `department`")
+    assert folder.root == tmp_path / "map"
     assert load.load_folder(tmp_path / "map", shared_owners=True).problems == []  # a portfolio's serves it
 
 
