@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check bench graphviz chromium mermaid clean
+.PHONY: site test check bench graphviz chromium mermaid clean mutants
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,5 +45,13 @@ $(BENCH_VENV)/.installed-stamp: pyproject.toml
 bench: $(BENCH_VENV)/.installed-stamp graphviz
 	cd bench && .venv/bin/python run.py $(ARGS)
 
+# Mutation testing (docs/testing.md): slow, not in CI. One module at a time, one worker, so it shares
+# the machine; `make mutants MODULES="journeymap.model*"` runs one module. Scores: scripts/mutation-score.
+MODULES ?= journeymap.check* journeymap.model* journeymap.load* journeymap.site.writer* journeymap.rules*
+mutants: $(STAMP) graphviz
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	for module in $(MODULES); do $(BIN)/mutmut run --max-children 1 "$$module" || exit 1; done
+	$(BIN)/python scripts/mutation-score
+
 clean:
-	rm -rf output $(VENV) build *.egg-info
+	rm -rf output $(VENV) build *.egg-info mutants

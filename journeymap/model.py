@@ -108,7 +108,7 @@ class Metric:
         if value is None:
             return "—"
         if self.is_ratio:  # 0.22 → 22%, 0.225 → 22.5%: the decimal only where the figure has one
-            return f"{value * 100:.0f}%" if round(value * 100, 1).is_integer() else f"{value * 100:.1f}%"
+            return f"{value * 100:.0f}%" if float(round(value * 100, 1)).is_integer() else f"{value * 100:.1f}%"
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -40,8 +40,8 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Explained:
     for explainer in (_tab, _colon_in_value, _dash_above, _deeper_indent, _missing_space, _unclosed_quote,
                       _unclosed_bracket, _special_first_character):
         found = explainer(lines, line, context_line, problem, context)
-        if found is not None:
-            return found
+        if found is not None:  # on the parser's own line, its column is the more precise place
+            return replace(found, column=column) if found.line == line + 1 else found
     what = " ".join(part for part in (context, problem) if part)
     return Explained(line + 1, column, f"not valid YAML ({what}) in `{_at(lines, line).strip()}`: check the "
                                        "indentation, quotes and colons of this line and the one above")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,24 @@ status: running
 }
 
 
+def browser_required() -> bool:
+    """In CI (or with JOURNEYMAP_REQUIRE_BROWSER=1) a browser test that skips is a failure, not a pass:
+    a CI run without Chromium would otherwise go green with the site never opened in a browser."""
+    return (os.environ.get("JOURNEYMAP_REQUIRE_BROWSER") == "1"
+            or os.environ.get("CI", "").lower() in ("true", "1"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("browser") and browser_required():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (f"browser test skipped where it must run (CI or JOURNEYMAP_REQUIRE_BROWSER=1): {reason}; "
+                           "install Chromium (`make test` does) or point JOURNEYMAP_CHROMIUM at it")
+
+
 def write_map(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = folder / name
@@ -153,3 +172,21 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in fixture")
+
+
+CHROMIUM = os.environ.get("JOURNEYMAP_CHROMIUM", "/usr/bin/chromium")
+#: the flags that keep Chromium off the network in a closed sandbox
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's Chromium driven by Playwright: every browser test of the suite opens its pages here."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}; `make test` installs it")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

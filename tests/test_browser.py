@@ -15,27 +15,12 @@ import pytest
 from journeymap.check import check_map
 
 from .bigmap import write_big_map
-from .conftest import EXAMPLE, ROOT, run_cli
+from .conftest import CHROMIUM, EXAMPLE, ROOT, run_cli
 
-CHROMIUM = os.environ.get("JOURNEYMAP_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("JOURNEYMAP_ARTIFACTS", ROOT / "test-artifacts"))
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}; `make test` "
                                  "installs it")]
-# The flags that keep Chromium off the network in a closed sandbox.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("browser") / "site"

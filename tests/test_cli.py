@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -128,7 +130,13 @@ def test_schema_command_prints_json_schema_and_committed_schemas_are_current(tmp
     result = run_cli("schema", "stage")
     schema = json.loads(result.stdout)
     assert schema["properties"]["touchpoints"]["items"]["properties"]["owner"]
-    run_cli("schema", "--write", str(tmp_path))
+    assert run_cli("schema", "--write", str(tmp_path)).returncode == 0
+    # one schema per file kind the format defines, each as committed in schemas/ (beside map.json's, which
+    # describes the site's export, not a map file: tests/test_map_json.py holds it to the builds)
+    kinds = ["brief", "evidence", "experiment", "journey", "owners", "personas", "stage"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{kind}.schema.json" for kind in kinds]
+    committed = sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json") if p.name != "map.schema.json")
+    assert committed == [f"{k}.schema.json" for k in kinds]
     for written in tmp_path.glob("*.schema.json"):
         assert written.read_text() == (ROOT / "schemas" / written.name).read_text(), (
             f"schemas/{written.name} is stale: run `journeymap schema --write schemas`")
@@ -217,3 +225,17 @@ def test_findings_about_a_whole_file_have_a_null_line_in_json(clean_map: Path) -
     jsonschema.validate(report, FINDINGS_SHAPE)
     assert {"rule": "schema", "file": "owners.yaml", "line": None}.items() <= next(
         f for f in report["findings"] if f["file"] == "owners.yaml").items()
+
+
+@pytest.mark.parametrize("required", [{"CI": "true"}, {"JOURNEYMAP_REQUIRE_BROWSER": "1"}, {}])
+def test_browser_tests_fail_rather_than_skip_where_chromium_is_required(required: dict, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "JOURNEYMAP_REQUIRE_BROWSER")}
+    env.update(required, JOURNEYMAP_CHROMIUM=str(tmp_path / "no-chromium"))
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_browser.py::test_map_page_from_file_url_shows_its_diagram_without_errors"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if required:
+        assert result.returncode == 1 and "1 error" in result.stdout, result.stdout  # the skip happens in set-up
+        assert "browser test skipped where it must run" in result.stdout
+    else:  # on a developer's machine without Chromium the browser tests skip, saying why
+        assert result.returncode == 0 and "1 skipped" in result.stdout, result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from journeymap import load
+from journeymap.findings import Location
 from journeymap.load import parse_markdown, parse_yaml
 
 
@@ -44,6 +45,16 @@ def test_merge_keys_are_not_duplicates() -> None:
 def test_syntax_error_gives_line_and_column() -> None:
     document, problems = parse_yaml("a: 1\nb: [2\nc: 3\n", "f.yaml", "stage")
     assert document is None and problems[0].rule == "invalid-yaml" and problems[0].location.line >= 2
+    # "b:   x: y" has a second mapping on one line: the offending colon is line 2, column 7
+    # (b, colon, three spaces, x, then the colon)
+    _, problems = parse_yaml("a: 1\nb:   x: y\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.line, p.location.column) for p in problems] == [("invalid-yaml", 2, 7)]
+    assert problems[0].message == ("the value of `b` holds `: `, which YAML reads as a new key; put the value in "
+                                   'quotes: write `b: "x: y"`')  # the cause, as the fix (issue 12)
+    _, problems = parse_yaml("a: [1\nb: 2\n", "f.yaml", "stage")  # the line the bracket opened on, closed
+    assert problems[0].message == "the `[` opened on this line is never closed: write `a: [1]`"
+    _, problems = parse_yaml("a: b\n- c\n", "f.yaml", "stage")  # no known cause: PyYAML's words, and the line
+    assert problems[0].message.startswith("not valid YAML (while parsing a block mapping did not find expected key)")
 
 
 def test_front_matter_lines_are_counted_in_the_markdown_file() -> None:
@@ -55,6 +66,11 @@ def test_front_matter_lines_are_counted_in_the_markdown_file() -> None:
 def test_front_matter_errors_point_into_the_markdown_file() -> None:
     _, problems = parse_markdown("---\ntitle: T\nstage: [x\n---\n", "briefs/b.md", "brief")
     assert problems[0].rule == "invalid-yaml" and problems[0].location.line >= 3
+    # the bad colon is on the front matter's second line, which is the file's third (after `---`),
+    # at column 10: "stage:", two spaces, "a", then the colon
+    _, problems = parse_markdown("---\ntitle: T\nstage:  a: b\n---\nBody\n", "briefs/b.md", "brief")
+    assert [(p.rule, p.location.file, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", "briefs/b.md", 3, 10)]
 
 
 def test_the_fast_c_loader_is_used() -> None:
@@ -66,5 +82,164 @@ def test_the_fast_c_loader_is_used() -> None:
 def test_undecodable_file_is_one_finding(tmp_path: Path) -> None:
     (tmp_path / "journey.yaml").write_bytes(b"title: \xff\xfe\n")
     folder = load.load_folder(tmp_path)
-    assert [p.rule for p in folder.problems if p.location.file == "journey.yaml"] == ["invalid-yaml"]
+    assert [(p.rule, p.location.line, p.location.column) for p in folder.problems
+            if p.location.file == "journey.yaml"] == [("invalid-yaml", 1, 1)]
+    message = next(p.message for p in folder.problems if p.location.file == "journey.yaml")
+    assert message.startswith("cannot read the file (") and message.endswith("): save it as UTF-8 text")
     assert folder.unreadable == {"journey.yaml"}
+
+
+def test_files_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    import locale
+
+    (tmp_path / "f.yaml").write_text("name: Zoë’s stage\n", encoding="utf-8")
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")  # an ASCII locale, as on some CI images and Windows code pages
+        document, problems = load.read_document(tmp_path / "f.yaml", "f.yaml", "stage")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+    assert problems == [] and document.data == {"name": "Zoë’s stage"}
+
+
+def test_every_kind_of_file_is_read_with_yaml_or_yml_and_hidden_or_other_files_are_not(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    renamed = {"owners.yaml": "owners.yml", "personas.yaml": "personas.yml", "stages/adopt.yaml": "stages/adopt.yml",
+               "experiments/faster-reply.yaml": "experiments/faster-reply.yml"}
+    files = {renamed.get(name, name): text for name, text in CLEAN_MAP.items()}
+    files.update({"stages/.draft.yaml": "id: draft\n", "stages/notes.txt": "x", "briefs/old.txt": "x",
+                  "evidence/.hidden.md": "---\ntitle: h\n---\n"})
+    folder = load.load_folder(write_map(tmp_path / "map", files), prefix="one/")
+    # other files are not read: each is named (unknown-file) so a misnamed one is not lost without a word
+    assert sorted((p.rule, p.location.file) for p in folder.problems) == [
+        ("unknown-file", "one/briefs/old.txt"), ("unknown-file", "one/stages/notes.txt")]
+    assert folder.unreadable == set()
+    read = sorted((d.kind, d.file) for d in folder.documents)
+    kinds = {"journey": "journey", "owners": "owners", "personas": "personas", "stages": "stage",
+             "experiments": "experiment", "briefs": "brief", "evidence": "evidence"}
+    assert read == sorted((kinds[name.split("/")[0].split(".")[0]], f"one/{name}")
+                          for name in files if not any(s in name for s in (".draft", ".txt", ".hidden")))
+
+
+def test_a_map_without_owners_is_told_to_create_it(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    folder = load.load_folder(write_map(tmp_path / "map", {k: v for k, v in CLEAN_MAP.items() if k != "owners.yaml"}),
+                              prefix="one/")
+    found = [(p.rule, p.location.file, p.location.line) for p in folder.problems]
+    assert found == [("schema", "one/owners.yaml", None)]
+    assert folder.problems[0].message == ("the map has no owners.yaml: create it with `owners:` listing each team's "
+                                          "`id`, `name` and `department`")
+    assert folder.root == tmp_path / "map"
+    assert load.load_folder(tmp_path / "map", shared_owners=True).problems == []  # a portfolio's serves it
+
+
+def test_where_no_journey_is_the_message_says_what_to_give(tmp_path: Path) -> None:
+    import pytest
+
+    with pytest.raises(load.MapNotFound, match="no such folder; give the folder that holds journey.yaml"):
+        load.find_journeys(tmp_path / "missing")
+    with pytest.raises(load.MapNotFound) as missing:
+        load.find_journeys(tmp_path)
+    assert str(missing.value) == (f"{tmp_path}: no journey.yaml here or in its subfolders; give the folder that "
+                                  "holds journey.yaml (title, review, stages), or a portfolio folder of such folders")
+    with pytest.raises(load.MapNotFound, match="no journey.yaml here or in its subfolders"):
+        load.load_folder(tmp_path)
+    for name in ("b", "a"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "journey.yaml").write_text("title: t\n")
+    (tmp_path / "c").mkdir()  # no journey.yaml: not a journey
+    assert load.find_journeys(tmp_path) == [tmp_path / "a", tmp_path / "b"]
+    with pytest.raises(load.MapNotFound, match="a portfolio is checked as a whole"):
+        load.load_folder(tmp_path)
+    assert load.find_journeys(tmp_path / "a") == [tmp_path / "a"]
+
+
+def test_a_portfolio_may_share_owners_yml(tmp_path: Path) -> None:
+    (tmp_path / "owners.yml").write_text("owners:\n  - {id: a, name: A, department: Sales}\n")
+    document, problems, exists = load.load_shared_owners(tmp_path)
+    assert problems == [] and exists and document.file == "owners.yml" and document.kind == "owners"
+    assert load.load_shared_owners(tmp_path / "nowhere") == (None, [], False)
+
+
+def test_markdown_without_front_matter_is_all_body() -> None:
+    document, problems = parse_markdown("# Title\nText\n", "evidence/e.md", "evidence")
+    assert problems == [] and document.data == {} and document.body == "# Title\nText\n" and document.body_line == 1
+    assert (document.file, document.kind) == ("evidence/e.md", "evidence")
+    assert document.at("title") == Location("evidence/e.md", 1, 1)
+
+
+def test_front_matter_may_end_with_dots_or_be_empty() -> None:
+    document, problems = parse_markdown("---\ntitle: T\n...\nBody\nmore\n", "b.md", "brief")
+    assert problems == [] and document.data == {"title": "T"} and document.body == "Body\nmore\n"
+    assert document.at() == Location("b.md", 1, 1)  # the file itself starts at the opening `---`
+    document, problems = parse_markdown("---\n---\nBody\n", "b.md", "brief")
+    assert problems == [] and document.data == {} and (document.body, document.body_line) == ("Body\n", 3)
+    assert document.at().line == 1
+
+
+def test_unclosed_front_matter_says_how_to_close_it() -> None:
+    document, problems = parse_markdown("---\ntitle: T\n", "briefs/b.md", "brief")
+    assert document is None and [(p.rule, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", 1, 1)]
+    assert problems[0].message == "front matter is not closed: add a line `---` after its last field"
+
+
+def test_duplicate_key_message_names_both_lines_and_the_fix() -> None:
+    _, problems = parse_yaml("x: 0\nm:\n  a: 1\n  b: 2\n  a: 3\n", "f.yaml", "stage")
+    assert [(p.location.line, p.location.column) for p in problems] == [(5, 3)]
+    assert problems[0].message == ("key `a` is written twice (first at line 3); YAML keeps only the last: merge "
+                                   "the two into one `a:`")
+    _, problems = parse_yaml("m:\n    a: 1\n    a: 3\n", "f.yaml", "stage")  # line 2, column 5
+    assert "(first at line 2)" in problems[0].message
+
+
+def test_keys_after_a_merge_key_are_still_checked_for_repeats() -> None:
+    _, problems = parse_yaml("base: &b {x: 1}\nitem:\n  <<: *b\n  y: 2\n  y: 3\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.line) for p in problems] == [("duplicate-key", 5)]
+
+
+def test_an_alias_to_its_own_collection_is_one_problem_not_a_hang() -> None:
+    document, problems = parse_yaml("x: 1\na: &loop [1, *loop]\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.file, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", "f.yaml", 2, 4)]
+    assert problems[0].message == "an alias refers to the collection that contains it: write the values out"
+    assert document.data == {"x": 1, "a": [1, None]}
+
+
+def test_an_alias_used_twice_is_no_cycle() -> None:
+    document, problems = parse_yaml("a: &x [1, 2]\nb: *x\nc: [*x, *x]\n", "f.yaml", "stage")
+    assert problems == [] and document.data == {"a": [1, 2], "b": [1, 2], "c": [[1, 2], [1, 2]]}
+
+
+def test_keys_stay_as_written_and_odd_scalars_do_not_stop_the_load() -> None:
+    document, problems = parse_yaml("yes: 1\n2026: 2\nd: 2026-13-45\n? [a]\n: 3\n", "f.yaml", "stage")
+    assert problems == []
+    assert document.data == {"yes": 1, "2026": 2, "d": "2026-13-45", "<SequenceNode at line 4>": 3}
+    document, problems = parse_yaml("a: 1\nb: !!python/name:os.system x\n", "f.yaml", "stage")
+    assert [(p.rule, p.location.file, p.location.line, p.location.column) for p in problems] == [
+        ("invalid-yaml", "f.yaml", 2, 4)]
+    assert problems[0].message.startswith("not valid YAML: could not determine a constructor")
+    assert document.data == {"a": 1, "b": None}
+
+
+def test_an_empty_file_has_no_data_and_no_problem() -> None:
+    document, problems = parse_yaml("# only a comment\n", "f.yaml", "stage")
+    assert problems == [] and document.data is None and document.at("x").line == 1
+
+
+def test_positions_inside_front_matter_count_the_opening_line() -> None:
+    document, _ = parse_markdown("---\ntitle: T\nstages:\n  - a\n  - b\n---\n", "e.md", "evidence")
+    assert (document.at("stages", 1).line, document.at("stages", 1).column) == (5, 5)  # "  - b" is line 5
+
+
+def test_a_document_without_positions_points_at_its_start() -> None:
+    assert load.Document("f.yaml", "stage", {"a": 1}).at("a", "b") == Location("f.yaml", 1, 1)
+
+
+def test_a_control_character_is_one_problem_for_the_file() -> None:
+    # PyYAML's reader rejects it before parsing, without a line: the finding points at the file's start
+    document, problems = parse_yaml("a: 1\nb: \x07\n", "f.yaml", "stage")
+    assert document is None and [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("f.yaml", 1, 1))]
+    assert problems[0].message.startswith("not valid YAML: unacceptable character #x0007")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.check import check_map
+from journeymap.findings import Severity
 from journeymap.rules import RULES
 
 from .conftest import CLEAN_MAP, line_of, write_map
@@ -192,6 +193,12 @@ def test_every_rule_has_a_case_and_a_near_miss() -> None:
     assert {c.rule for c in CASES if c.passing} == set(RULES)
 
 
+def test_every_file_of_a_single_journey_is_counted_once(clean_map: Path) -> None:
+    assert check_map(clean_map).files_checked == len(CLEAN_MAP)  # no shared owners.yaml outside the journey
+    (clean_map / ADOPT).write_text("id: adopt\nname: [broken\n")  # a file that cannot be read still counts
+    assert check_map(clean_map).files_checked == len(CLEAN_MAP)
+
+
 def test_clean_map_has_no_errors_or_warnings(clean_map: Path) -> None:
     findings = check_map(clean_map).findings
     assert [(f.rule, f.severity.value) for f in findings] == [("weakest-link", "info")] * 2
@@ -237,3 +244,158 @@ def test_weakest_link_is_worded_with_its_target_and_shortfall(tmp_path: Path) ->
 def test_every_rule_doc_has_why_and_examples() -> None:
     for rule in RULES.values():
         assert rule.summary and "Why:" in rule.doc and "Fails:" in rule.doc and "Passes:" in rule.doc, rule.id
+
+
+def _funnel(tmp_path: Path, stages: list[tuple[str, int | None, int | None]]) -> Path:
+    """A journey of stages given as (id, volume value, volume target); None leaves the number out."""
+    files = {"journey.yaml": f"title: Funnel\nstages: [{', '.join(s for s, _, _ in stages)}]\n"}
+    for stage_id, value, target in stages:
+        numbers = (f"    value: {value}\n" if value is not None else "") + \
+                  (f"    target: {target}\n" if target is not None else "")
+        files[f"stages/{stage_id}.yaml"] = (f"id: {stage_id}\nname: {stage_id.title()}\njob: Move on\n"
+                                            f"metrics:\n  volume:\n    name: Accounts\n{numbers}")
+    return write_map(tmp_path / "funnel", files)
+
+
+def test_targets_are_used_only_when_every_stage_has_one(tmp_path: Path) -> None:
+    # a 1000 → b 500 → c 100: conversions 50% and 20%. With targets 1000, 1000, 100 the targets expect
+    # 100% then 10%, so relative to them a→b reaches 0.5 and b→c 2.0: the weakest is a→b.
+    # Without c's target the comparison is by plain conversion: the weakest is b→c (20%).
+    with_targets = check_map(_funnel(tmp_path / "1", [("a", 1000, 1000), ("b", 500, 1000), ("c", 100, 100)]))
+    without = check_map(_funnel(tmp_path / "2", [("a", 1000, 1000), ("b", 500, 1000), ("c", 100, None)]))
+    assert [(t.conversion, t.relative) for t in with_targets.journey.transitions()] == [
+        (500 / 1000, (500 / 1000) / (1000 / 1000)), (100 / 500, (100 / 500) / (100 / 1000))]
+    assert [(t.conversion, t.relative) for t in without.journey.transitions()] == [(500 / 1000, None),
+                                                                                  (100 / 500, None)]
+    assert [t.source.id for t in (with_targets.journey.weakest_link(), without.journey.weakest_link())] == ["a", "b"]
+    messages = [next(f.message for f in checked.findings if f.rule == "weakest-link" and "weakest" in f.message)
+                for checked in (with_targets, without)]
+    assert "A → B converts 50.0%, 50.0 points short of the 100.0% its targets need" in messages[0]
+    assert "B → C converts 20.0%, the lowest conversion in the journey" in messages[1]
+
+
+def test_relative_comparison_needs_every_transition_measured(tmp_path: Path) -> None:
+    # Every stage has a target but c has no value, so b→c and c→d have no conversion. Relative to the
+    # targets a→b (500/1000 against 1000/1000) is 0.5 and d→e (20/100 against 10/100) is 2.0, yet with
+    # transitions unmeasured the comparison falls back to plain conversion: d→e's 20% beats a→b's 50%.
+    checked = check_map(_funnel(tmp_path, [("a", 1000, 1000), ("b", 500, 1000), ("c", None, 100),
+                                           ("d", 100, 100), ("e", 20, 10)]))
+    link = checked.journey.weakest_link()
+    assert (link.source.id, link.target.id, link.conversion) == ("d", "e", 20 / 100)
+
+
+def test_a_stage_listed_by_its_file_name_is_not_an_orphan(tmp_path: Path) -> None:
+    # journey.yaml lists `adopt`; stages/adopt.yaml calls itself `adoption`: listed by file name, so not orphaned
+    findings, _ = findings_for(tmp_path, {ADOPT: ("id: adopt\n", "id: adoption\n")})
+    assert not [f for f in findings if f.rule == "orphan-stage"]
+
+
+def test_no_conversion_out_of_a_stage_with_no_volume(tmp_path: Path) -> None:
+    # a has 0 accounts: a→b has no conversion (not a division by zero); b 1 → c 1 converts 100%
+    checked = check_map(_funnel(tmp_path, [("a", 0, None), ("b", 1, None), ("c", 1, None)]))
+    assert [t.conversion for t in checked.journey.transitions()] == [None, 1 / 1]
+    assert checked.journey.weakest_link().source.id == "b"
+
+
+@pytest.mark.parametrize(("written", "suggested"), [("Big Ad", "big-ad"), ("--Ad  Nº 2!--", "ad-n-2"),
+                                                    ("x" * 70, "x" * 64), ("¿¡!", "my-id")])
+def test_an_id_that_is_not_a_slug_is_told_its_slug(tmp_path: Path, written: str, suggested: str) -> None:
+    # lower case, every run of other characters one hyphen, none at the ends, at most 64 characters
+    findings, _ = findings_for(tmp_path, {SPARK: ("  - id: ad\n", f"  - id: '{written}'\n"),
+                                          "briefs/spark-brief.md": ("touchpoints: [ad]\n", ""),
+                                          "experiments/faster-reply.yaml": ("touchpoints: [ad]\n", "")})
+    messages = [f.message for f in findings if f.rule == "invalid-id"]
+    assert len(messages) == 1 and messages[0].endswith(f"e.g. `{suggested}`"), messages
+
+
+def test_a_rule_id_registers_once() -> None:
+    from journeymap.rules import registry
+
+    with pytest.raises(ValueError, match="rule weakest-link registered twice"):
+        registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
+    assert RULES["weakest-link"].severity is Severity.INFO
+
+
+def test_today_is_fixed_by_journeymap_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from journeymap.rules.review import today
+
+    monkeypatch.setenv("JOURNEYMAP_TODAY", "2031-02-03")  # far from the suite's own fixed day and the clock's
+    assert today() == dt.date(2031, 2, 3)
+    monkeypatch.delenv("JOURNEYMAP_TODAY")
+    assert today() == dt.date.today()
+
+
+def test_a_rule_is_looked_up_by_its_id() -> None:
+    from journeymap import rules
+
+    assert rules.get("orphan-stage") is RULES["orphan-stage"] and rules.get("orphan-stages") is None
+
+
+def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) -> None:
+    renamed = {"journey.yaml": ("  - id: early", "  - id: Early Phase"),
+               "owners.yaml": ("  - id: cs", "  - id: CS Team"),
+               "personas.yaml": ("  - id: pat", "  - id: Pat D"),
+               # the id is not the first line of its file, nor the first key of its touchpoint: the finding
+               # must point at the id itself
+               ADOPT: ("id: adopt", "# stage file\nid: Adopt_Stage"),
+               SPARK: ("  - id: ad\n    name: Sees an ad\n", "  - name: Sees an ad\n    id: Big Ad\n"),
+               "experiments/faster-reply.yaml": ("id: faster-reply", "id: Faster Reply")}
+    files = apply(renamed)
+    files["briefs/Spark Brief.md"], files["evidence/Talk Notes.md"] = files["briefs/spark-brief.md"], files[
+        "evidence/talk.md"]
+    del files["briefs/spark-brief.md"], files["evidence/talk.md"]
+    findings = check_map(write_map(tmp_path / "map", files)).findings
+    reported = {(f.location.file, f.location.line, f.message.split(" is not a slug")[0])
+                for f in findings if f.rule == "invalid-id" and "is not a slug" in f.message}
+    kinds = {"journey.yaml": "phase", "owners.yaml": "owner", "personas.yaml": "persona", ADOPT: "stage",
+             SPARK: "touchpoint", "experiments/faster-reply.yaml": "experiment"}
+    expected = {(name, line_of(files[name], new.split("\n")[-2 if new.endswith("\n") else -1]),
+                 f"{kinds[name]} id `{new.split('id: ')[1].strip()}`") for name, (_, new) in renamed.items()}
+    expected |= {("briefs/Spark Brief.md", 1, "brief file name `Spark Brief`"),
+                 ("evidence/Talk Notes.md", 1, "evidence file name `Talk Notes`")}
+    assert reported == expected
+
+
+def test_a_registered_rule_keeps_its_id_severity_and_check() -> None:
+    from journeymap.rules import registry
+
+    def check(journey):  # noqa: ANN001, ANN202
+        return iter(())
+
+    try:
+        assert registry.rule("test-only-rule", Severity.WARNING)(check) is check
+        assert RULES["test-only-rule"] == registry.Rule("test-only-rule", Severity.WARNING, check)
+    finally:
+        RULES.pop("test-only-rule", None)
+
+
+def test_a_repeated_id_after_an_item_without_one_is_still_found(tmp_path: Path) -> None:
+    stage = CLEAN_MAP[ADOPT] + "  - {name: No id yet, owner: cs}\n  - {id: welcome, name: Again, owner: cs}\n"
+    findings, files = findings_for(tmp_path, {ADOPT: stage})
+    assert [(f.location.file, f.location.line) for f in findings if f.rule == "duplicate-id"] == [
+        (ADOPT, line_of(files[ADOPT], "{id: welcome, name: Again"))]
+
+
+def test_a_rule_turned_off_leaves_the_rules_after_it_on(tmp_path: Path) -> None:
+    # unowned-touchpoint comes early in the rule order; the hand-off gap and weakest link come later
+    findings, _ = findings_for(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"] + "checks:\n  invalid-yaml: off\n"
+                                                                                     "  unowned-touchpoint: off\n",
+                                          SPARK: ("    owner: mkt\n", "")})
+    rules = {f.rule for f in findings}
+    assert "unowned-touchpoint" not in rules and {"weakest-link", "idle-owner"} <= rules
+
+
+def test_a_backup_of_a_stage_file_does_not_stand_in_for_it(tmp_path: Path) -> None:
+    # stages/adopt.yaml is gone; stages/adopt.old.yaml cannot be read: adopt is still a missing stage
+    findings, _ = findings_for(tmp_path, {ADOPT: None, "stages/adopt.old.yaml": "id: adopt\nname: [broken\n"})
+    assert "journey.yaml lists stage `adopt` but there is no stages/adopt.yaml" in [
+        f.message.split(":")[0] for f in findings if f.rule == "unknown-stage"]
+
+
+def test_a_target_below_zero_is_no_comparison_and_no_crash(tmp_path: Path) -> None:
+    # every stage has a target, but a's is -1000: the targets' conversion out of it means nothing
+    checked = check_map(_funnel(tmp_path, [("a", 1000, -1000), ("b", 500, 1000), ("c", 100, 100)]))
+    assert [(t.conversion, t.relative) for t in checked.journey.transitions()] == [
+        (500 / 1000, None), (100 / 500, (100 / 500) / (100 / 1000))]

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import CLEAN_MAP, run_cli, write_map
-from .test_browser import ARGS, CHROMIUM
 
 
 class Served:
@@ -63,19 +62,10 @@ def served_map(tmp_path: Path) -> Iterator[tuple[Served, Path, str, Path]]:
         server.process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.browser
-def test_an_open_page_reloads_itself_after_a_save_and_shows_a_broken_map(chromium, served_map) -> None:
+def test_an_open_page_reloads_itself_after_a_save_and_shows_a_broken_map(browser, served_map) -> None:
     server, folder, url, _ = served_map
-    page = chromium.new_page()
+    page = browser.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url + "stages/spark.html")

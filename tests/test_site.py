@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -94,6 +96,10 @@ def test_owner_pages_list_what_the_team_owns_and_its_gaps(example_site: Path) ->
 
 
 def test_map_page_marks_the_weakest_link_and_slowest_stage(example_site: Path) -> None:
+    # From journey/stages/*.yaml: every stage has a volume target, so transitions are compared with the
+    # targets' conversion. Consideration → evaluation converts 100/260 = 38% where the targets need
+    # 140/300 = 47%: 82%, the lowest (the others: 107%, 96%, 113%, 96%, 91%). Onboarding's
+    # cycle_time_days 38 is the longest; the stage files hold 5+5+5+6+5+5+6 = 37 touchpoints.
     page = (example_site / "index.html").read_text()
     assert re.search(r'<th scope="col" id="stage-evaluation" class="is-weakest', page)
     assert "Weakest link:</strong> Consideration" in page
@@ -113,20 +119,43 @@ def test_stage_flow_diagram_carries_every_stage_and_conversion(example_site: Pat
     for name in ("Trigger", "Research", "Consideration", "Evaluation", "Purchase", "Onboarding",
                  "Expansion or renewal"):
         assert f">{name}</text>" in svg, name
-    order = yaml.safe_load((EXAMPLE / "journey.yaml").read_text())["stages"]
-    volume = {s: yaml.safe_load((EXAMPLE / f"stages/{s}.yaml").read_text())["metrics"]["volume"]["value"]
-              for s in order}
-    for before, after in zip(order, order[1:], strict=False):
-        assert f">{volume[after] / volume[before]:.1%}</text>" in svg, (before, after)  # one decimal, from the YAML
+    # journey/stages/*.yaml's volume values, trigger to expansion: 4200, 900, 260, 100, 34, 31, 24
+    # (900/4200 = 21.4%, 260/900 = 28.9%, 100/260 = 38.5%, 34/100 = 34.0%, 31/34 = 91.2%, 24/31 = 77.4%)
+    conversions = conversion_labels(EXAMPLE, [f"stages/{s}.yaml" for s in ("trigger", "research", "consideration",
+                                                                          "evaluation", "purchase", "onboarding",
+                                                                          "expansion")])
+    assert conversions == ["21.4%", "28.9%", "38.5%", "34.0%", "91.2%", "77.4%"]
+    for conversion in conversions:
+        assert f">{conversion}</text>" in svg, conversion
     assert "WEAKEST LINK" in svg and "SLOWEST: 38 days" in svg
     assert 'xlink:href="stages/evaluation.html"' in svg
     assert '<title id="stage-flow-title">' in svg and "<desc" in svg
 
 
+def _handoff_gaps_in_yaml(source: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Every `next` edge of the map's YAML, and those that pass to another team with no `handoff:` written."""
+    touchpoints = {t["id"]: t for path in sorted((source / "stages").glob("*.yaml"))
+                   for t in yaml.safe_load(path.read_text()).get("touchpoints", [])}
+    edges = {(t["id"], n) for t in touchpoints.values() for n in t.get("next", []) if n in touchpoints}
+    gaps = {(a, b) for a, b in edges
+            if touchpoints[a].get("owner") != touchpoints[b].get("owner") and not touchpoints[a].get("handoff")}
+    return edges, gaps
+
+
 def test_handoff_diagram_draws_gaps_dashed_red(example_site: Path) -> None:
     page = (example_site / "handoffs.html").read_text()
     assert "NO HAND&#45;OFF" in page or "NO HAND-OFF" in page
-    assert 'stroke-dasharray' in page and "#b02a37" in page
+    edges, gaps = _handoff_gaps_in_yaml(EXAMPLE)
+    assert gaps and gaps != edges  # the example has both kinds, so the check below can tell them apart
+    drawn = {}
+    for title, body in re.findall(r'<g id="edge\d+" class="edge">\s*<title>(.*?)</title>(.*?)\n</g>', page, re.S):
+        source, target = html.unescape(title).split("->")
+        line = re.search(r"<path [^>]*>", body).group(0)  # the edge's own line, not its label or arrowhead
+        drawn[(source.removeprefix("t_"), target.removeprefix("t_"))] = line
+    assert set(drawn) == edges
+    for edge, line in drawn.items():
+        is_gap = 'stroke="#b02a37"' in line and "stroke-dasharray" in line
+        assert is_gap == (edge in gaps), (edge, line)
     stage_page = (example_site / "stages/evaluation.html").read_text()
     assert 'xlink:href="../stages/evaluation.html#tp-discovery-call"' in stage_page
 
@@ -134,7 +163,7 @@ def test_handoff_diagram_draws_gaps_dashed_red(example_site: Path) -> None:
 def test_map_json_exports_the_resolved_model(example_site: Path) -> None:
     data = json.loads((example_site / "map.json").read_text())
     assert data["stage_order"][0] == "trigger" and len(data["stages"]) == 7
-    assert data["weakest_link"] == {"from": "consideration", "to": "evaluation"}
+    assert data["weakest_link"] == {"from": "consideration", "to": "evaluation"}  # 82% of the targets', as above
     assert data["slowest_stage"] == "onboarding"
     order = data["stage_order"]
     assert [(t["from"], t["to"]) for t in data["transitions"]] == list(zip(order, order[1:], strict=False))
@@ -149,6 +178,12 @@ def test_search_index_is_embedded_as_a_script(example_site: Path) -> None:
     assert {"stage", "touchpoint", "team", "brief"} <= kinds
     assert any(e["title"] == "Requests a demo" and e["url"] == "stages/consideration.html#tp-demo-request-form"
                for e in entries)
+    # every page loads the index, by a relative path that reaches it, before the script that searches it
+    for page in example_site.rglob("*.html"):
+        scripts = re.findall(r'<script src="([^"]+)"></script>', page.read_text())
+        index = [src for src in scripts if src.endswith("search-index.js")]
+        assert len(index) == 1 and (page.parent / index[0]).resolve() == (example_site / "assets/search-index.js"), page
+        assert scripts.index(index[0]) < next(i for i, src in enumerate(scripts) if src.endswith("journeymap.js"))
 
 
 def test_edit_links_point_at_the_yaml_in_the_repository(example_site: Path) -> None:
@@ -215,13 +250,23 @@ def test_failed_build_keeps_the_previous_site_byte_for_byte(tmp_path: Path) -> N
     stage.write_text(stage.read_text().replace("    owner: cs\n", ""))
     assert build(folder, output).returncode == 1
     assert snapshot(output) == before
-    # a template that fails half-way through the pages leaves it untouched too
+    # a template that fails half-way through the pages leaves it untouched too, though the pages rendered
+    # before the failure differ from the old ones (the journey has a new title, on every page)
     (folder / "templates").mkdir()
     (folder / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
     stage.write_text(stage.read_text().replace("    initiator: company", "    owner: cs\n    initiator: company"))
+    journey = folder / "journey.yaml"
+    journey.write_text(journey.read_text().replace("title: Tiny journey", "title: Renamed journey"))
     failed = build(folder, output)
     assert failed.returncode == 2 and "brief.html" in failed.stderr and "Traceback" not in failed.stderr
     assert snapshot(output) == before
+    # the same map with a working template does build, and its pages are the ones that differ
+    (folder / "templates/brief.html").unlink()
+    assert build(folder, tmp_path / "renamed").returncode == 0
+    renamed = snapshot(tmp_path / "renamed")
+    assert renamed.keys() == before.keys() and "Renamed journey" in renamed["index.html"].decode()
+    assert [name for name in before if renamed[name] != before[name]]
+    shutil.rmtree(tmp_path / "renamed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map", "site"]  # no temporary folders left
 
 
@@ -291,6 +336,18 @@ def _stage_names(source: Path) -> list[str]:
     return [stage.name for stage in check_map(source).journey.stages]
 
 
+def conversion_labels(source: Path, stage_files: list[str]) -> list[str]:
+    """Each transition's conversion as the diagram labels it, from the volume values written in the YAML:
+    the next stage's value over this one's, "?" when either is missing (or not a number) or this one is 0."""
+    values = []
+    for name in stage_files:
+        volume = ((yaml.safe_load((source / name).read_text()) or {}).get("metrics") or {}).get("volume") or {}
+        value = volume.get("value")
+        values.append(value if isinstance(value, int | float) and not isinstance(value, bool) else None)
+    return ["?" if before is None or after is None or before <= 0 else f"{after / before:.1%}"
+            for before, after in zip(values, values[1:], strict=False)]
+
+
 @pytest.mark.parametrize("kind", ["small", "big", "seeded-with-errors"])
 def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> None:
     """Maps this project did not hand-tune: every stage, brief and owner has a page, linked from the map."""
@@ -321,9 +378,7 @@ def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> N
     flow = text[text.index('id="stage-flow-svg"'):text.index("</svg>", text.index('id="stage-flow-svg"'))]
     for stage in journey.stages:
         assert f">{stage.name}</text>" in flow
-    for before, after in zip(journey.stages, journey.stages[1:], strict=False):  # the rate from the two volumes
-        volumes = [s.volume.value if s.volume else None for s in (before, after)]
-        label = "?" if None in volumes or not volumes[0] else f"{volumes[1] / volumes[0]:.1%}"
+    for label in conversion_labels(source, [stage.origin.file for stage in journey.stages]):
         assert f">{label}</text>" in flow
 
 
@@ -341,3 +396,25 @@ def test_sparkline_follows_history_in_written_order_then_the_current_value(tmp_p
     # values 400, 100, 900, then the current 1000: a higher value is drawn higher (a smaller y)
     ys = [y for _, y in points]
     assert ys[1] > ys[0] > ys[2] > ys[3]
+
+
+def test_stage_page_draws_the_volume_sparkline(tmp_path: Path) -> None:
+    history = {"Nov 2026": 400, "Apr 2026": 100, "Dec 2026": 900}
+    current = 1000  # stages/spark.yaml's volume value in CLEAN_MAP
+    stage = CLEAN_MAP["stages/spark.yaml"].replace(
+        "    target: 1200\n", "    target: 1200\n    history: {"
+        + ", ".join(f"{period}: {value}" for period, value in history.items()) + "}\n")
+    folder = write_map(tmp_path / "map", {**CLEAN_MAP, "stages/spark.yaml": stage})
+    assert build(folder, tmp_path / "site").returncode == 0
+    page = (tmp_path / "site/stages/spark.html").read_text()
+    drawn = re.findall(r'<svg class="sparkline"[^>]*aria-label="([^"]*)">\s*<polyline points="([^"]+)"', page)
+    assert len(drawn) == 1  # the volume has a history, the health metric none
+    label, points = drawn[0]
+    assert label == "History: " + ", ".join(f"{period} {value:,}" for period, value in history.items())
+    # in written order then the current value, spread evenly over x 0..100; in the 24-high box the lowest
+    # value (100) sits at y=22 and the highest (1000) at y=2
+    values = [*history.values(), current]
+    low, high = min(values), max(values)
+    expected = [(i * 100 / (len(values) - 1), 22 - (v - low) / (high - low) * 20) for i, v in enumerate(values)]
+    got = [float(n) for p in points.split() for n in p.split(",")]
+    assert got == pytest.approx([n for point in expected for n in point], abs=0.06)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import CLEAN_MAP, EXAMPLE, run_cli, write_map
-from .test_browser import ARGS, CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +51,11 @@ def test_every_diagram_is_also_a_file_to_download(example_site: Path) -> None:
     assert figures >= 2 + stages  # the stage flow, the hand-offs, one per stage
 
 
-@pytest.fixture(scope="module")
-def page_at_1440() -> Iterator:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium.new_page(viewport={"width": 1440, "height": 900})
-        chromium.close()
+@pytest.fixture
+def page_at_1440(browser) -> Iterator:
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    yield page
+    page.close()
 
 
 @pytest.mark.browser

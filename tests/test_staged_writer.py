@@ -1,0 +1,108 @@
+"""The one module that touches the output folder, in this process: staging, the swap, what it refuses.
+
+(The built site's atomicity through the real command is in test_site.py.)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from journeymap.site import writer
+
+from .conftest import CLEAN_MAP, write_map
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_staged_renders_beside_the_output_and_swaps_it_in_whole(tmp_path: Path) -> None:
+    output = tmp_path / "deep" / "site"
+    with writer.staged(output) as stage:
+        assert stage.parent == output.parent and stage != output and not output.exists()
+        writer.write_text(stage, "a/b/page.html", "Zoë’s page")
+    assert (output / "a/b/page.html").read_text(encoding="utf-8") == "Zoë’s page"
+    assert (output / writer.MARKER).is_file() and output.stat().st_mode & 0o777 == 0o755
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "new.html", "new")
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()) == [
+        writer.MARKER, "new.html"]
+    assert [p.name for p in output.parent.iterdir()] == ["site"]  # no staging or old folders left
+
+
+def test_staged_leaves_the_old_output_when_the_render_fails(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "index.html", "old")
+    before = snapshot(output)
+    with pytest.raises(RuntimeError), writer.staged(output) as stage:
+        writer.write_text(stage, "index.html", "new")
+        raise RuntimeError("template broke half-way")
+    assert snapshot(output) == before and [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_failed_swap_puts_the_old_output_back(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    writer.write_text(output, "index.html", "old")
+    with pytest.raises(OSError):
+        writer._swap(tmp_path / "vanished-stage", output)  # the new folder is gone: the swap cannot finish
+    assert (output / "index.html").read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_check_output_refuses_folders_it_must_not_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write_map(tmp_path / "repo" / "journey", CLEAN_MAP)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep")
+    (tmp_path / "a-file").write_text("x")
+    holds_the_map = "refusing to build over a folder that holds the map or the working directory; give a " \
+                    "separate --output such as output/"
+    not_ours = "exists and was not written by journeymap; give an empty or new --output folder, or remove this one"
+    for unsafe, why in ((source, holds_the_map), (source.parent, holds_the_map), (work, holds_the_map),
+                        (tmp_path / "home", holds_the_map), (foreign, not_ours), (tmp_path / "a-file", not_ours)):
+        with pytest.raises(writer.UnsafeOutput) as refused:
+            writer.check_output(unsafe, source)
+        assert str(refused.value) == f"{unsafe.resolve()}: {why}"
+    empty, ours = tmp_path / "empty", tmp_path / "ours"
+    empty.mkdir()
+    ours.mkdir()
+    (ours / writer.MARKER).write_text("")
+    (ours / "index.html").write_text("old site")
+    for safe in (tmp_path / "new", empty, ours):
+        writer.check_output(safe, source)
+
+
+def test_pages_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    import locale
+
+    saved = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")  # an ASCII locale, as on some CI images and Windows code pages
+        writer.write_text(tmp_path, "page.html", "Zoë’s page")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, saved)
+    assert (tmp_path / "page.html").read_bytes() == "Zoë’s page".encode()
+
+
+SHM = Path("/dev/shm")
+
+
+@pytest.mark.skipif(not SHM.is_dir() or SHM.stat().st_dev == Path(tempfile.gettempdir()).stat().st_dev,
+                    reason="needs a second file system beside the temp folder")
+def test_the_old_site_is_moved_aside_on_its_own_file_system() -> None:
+    # os.replace cannot cross file systems: the old site must be set aside next to it, not in the temp folder
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        output = Path(elsewhere) / "site"
+        for text in ("old", "new"):
+            with writer.staged(output) as stage:
+                writer.write_text(stage, "index.html", text)
+        assert (output / "index.html").read_text() == "new"
+        assert [p.name for p in Path(elsewhere).iterdir()] == ["site"]
