@@ -39,6 +39,15 @@ class Origin:
     def at(self, *keys: Any) -> Location:
         return self.document.at(*self.path, *keys)
 
+    @property
+    def written(self) -> Any:
+        """The item as the file holds it, before the model read it: for rules that must tell a value
+        written wrong (the schema's finding) from one left out."""
+        data = self.document.data
+        for key in self.path:
+            data = data[key] if isinstance(data, (dict, list)) else None
+        return data
+
     def span(self) -> tuple[int, int]:
         """The first and last line this item's values occupy (the whole file for a file-level item)."""
         if not self.path:
@@ -249,6 +258,13 @@ class Journey:
     unreadable: set[str] = field(default_factory=set)  # paths relative to this journey's folder
     prefix: str = ""  # in a portfolio, this journey's folder ("new-logo/"); file paths start with it
     owners_used_elsewhere: frozenset[str] = frozenset()  # by the portfolio's other journeys
+
+    def documents(self) -> list[Document]:
+        """Every file the journey was read from, each once, in the order read."""
+        origins = [self.origin, *(s.origin for s in self.stage_files), *(o.origin for o in self.owners),
+                   *(p.origin for p in self.personas), *(e.origin for e in self.experiments),
+                   *(b.origin for b in self.briefs), *(n.origin for n in self.evidence)]
+        return list({id(o.document): o.document for o in origins}.values())
 
     def rule_off(self, rule_id: str) -> bool:
         """`checks: {rule: off}`: the site then draws no badge or warning for that rule either."""

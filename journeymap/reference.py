@@ -164,16 +164,9 @@ def _cell(text: str) -> str:
 
 
 def _example_documents() -> dict[str, list[Document]]:
-    checked = check_map(example_map())
-    journey = checked.journey
     found: dict[str, list[Document]] = {}
-    origins = [journey.origin, *(s.origin for s in journey.stage_files), *(o.origin for o in journey.owners),
-               *(p.origin for p in journey.personas), *(e.origin for e in journey.experiments),
-               *(b.origin for b in journey.briefs), *(n.origin for n in journey.evidence)]
-    for origin in origins:
-        documents = found.setdefault(origin.document.kind, [])
-        if origin.document not in documents:
-            documents.append(origin.document)
+    for document in check_map(example_map()).journey.documents():
+        found.setdefault(document.kind, []).append(document)
     return found
 
 

@@ -21,12 +21,7 @@ ODD_VALUES = [None, 0, -1, 2.5, True, "", "x", "2026-02-30", "2026-10-01", [], [
 def _documents() -> Iterator[tuple[str, Any]]:
     for folder in MAPS:
         for journey in check_map(folder).journeys:
-            documents = {journey.origin.document.file: journey.origin.document}
-            for item in [*journey.stage_files, *journey.briefs, *journey.experiments, *journey.evidence]:
-                documents[item.origin.file] = item.origin.document
-            for owner in journey.owners:
-                documents[owner.origin.file] = owner.origin.document
-            yield from ((d.kind, d.data) for d in documents.values())
+            yield from ((d.kind, d.data) for d in journey.documents())
 
 
 def _mutations(data: Any) -> Iterator[Any]:

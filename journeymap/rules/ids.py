@@ -24,11 +24,6 @@ def identified(journey: Journey) -> Iterator[tuple[str, str, Location]]:
 
 def _mentions(journey: Journey, value: str) -> int:
     """How often `value` is written as a value anywhere in the map (an id, a reference)."""
-    documents = {id(o.document): o.document for o in [journey.origin, *(s.origin for s in journey.stage_files),
-                 *(o.origin for o in journey.owners), *(p.origin for p in journey.personas),
-                 *(e.origin for e in journey.experiments), *(b.origin for b in journey.briefs),
-                 *(n.origin for n in journey.evidence)]}
-
     def count(data: object) -> int:
         if isinstance(data, dict):
             return sum(count(v) for v in data.values())
@@ -36,7 +31,7 @@ def _mentions(journey: Journey, value: str) -> int:
             return sum(count(v) for v in data)
         return int(data == value)
 
-    return sum(count(d.data) for d in documents.values())
+    return sum(count(d.data) for d in journey.documents())
 
 
 def slugify(text: str) -> str:

@@ -76,9 +76,8 @@ def unmeasured_metric(journey: Journey) -> Iterator[Gap]:
         volume: {name: Demos booked, value: 120}
     """
     for stage in journey.stage_files:
-        written = stage.origin.document.fields.get("metrics")
         for metric in stage.metrics.values():
-            raw = written.get(metric.kind) if isinstance(written, dict) else None
+            raw = metric.origin.written
             if metric.value is None and not (isinstance(raw, dict) and raw.get("value") is not None):
                 # a value written wrong (`30%`) is the schema's finding, with its fix
                 yield Gap(metric.origin.at(), f"the {metric.kind} metric of stage `{stage.id}` "

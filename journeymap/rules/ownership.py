@@ -36,9 +36,7 @@ def unowned_touchpoint(journey: Journey) -> Iterator[Gap]:
 def _misspelt_owner(touchpoint: Touchpoint) -> str | None:
     """The team under a misspelt `owner` key (`ownr: sales`): one mistake, which the schema's "did you mean
     `owner`?" reports; the touchpoint is not also unowned, nor its team idle."""
-    written = touchpoint.origin.document.data
-    for key in touchpoint.origin.path:
-        written = written[key] if isinstance(written, (dict, list)) else None
+    written = touchpoint.origin.written
     if not isinstance(written, dict):
         return None
     for key, value in written.items():
