@@ -147,6 +147,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
                            "install Chromium (`make test` does) or point JOURNEYMAP_CHROMIUM at it")
 
 
+def edited(edits: dict, files: dict[str, str] | None = None) -> dict[str, str]:
+    """The clean map (or `files`) with edits: file -> (old, new) for one exact replacement (it must be
+    there: a test's edit fails loudly if the fixture changed under it), new text, or None to delete."""
+    files = dict(CLEAN_MAP if files is None else files)
+    for name, edit in edits.items():
+        if edit is None:
+            files.pop(name)
+        elif isinstance(edit, tuple):
+            assert edit[0] in files[name], f"{edit[0]!r} not in {name}"
+            files[name] = files[name].replace(edit[0], edit[1], 1)
+        else:
+            files[name] = edit
+    return files
+
+
 def write_map(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = folder / name

@@ -17,7 +17,7 @@ import pytest
 from journeymap import fixes
 from journeymap.check import check_map
 
-from .conftest import CLEAN_MAP, run_cli, write_map
+from .conftest import CLEAN_MAP, edited, run_cli, write_map
 
 SPARK, ADOPT = "stages/spark.yaml", "stages/adopt.yaml"
 _ADOPT_METRICS = CLEAN_MAP[ADOPT][CLEAN_MAP[ADOPT].index("metrics:"):CLEAN_MAP[ADOPT].index("touchpoints:")]
@@ -82,19 +82,6 @@ CORPUS = [
 ]
 
 
-def _apply(files: dict[str, str], edits: dict) -> dict[str, str]:
-    files = dict(files)
-    for name, edit in edits.items():
-        if edit is None:
-            files.pop(name)
-        elif isinstance(edit, tuple):
-            assert edit[0] in files[name], (name, edit[0])
-            files[name] = files[name].replace(edit[0], edit[1], 1)
-        else:
-            files[name] = edit
-    return files
-
-
 def _gaps(folder: Path) -> set[tuple[str, str]]:
     return {(f.rule, f.location.file) for f in check_map(folder).findings if f.severity.value != "info"}
 
@@ -105,7 +92,7 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str]]:
 
 
 def _mistaken(tmp_path: Path, mistake: Mistake) -> Path:
-    folder = write_map(tmp_path / "map", _apply(CLEAN_MAP, mistake.edits))
+    folder = write_map(tmp_path / "map", edited(mistake.edits))
     for old, new in mistake.moves.items():
         shutil.move(folder / old, folder / new)
     return folder
@@ -157,7 +144,7 @@ def test_fix_keeps_comments_and_layout_and_lists_what_it_changed(tmp_path: Path)
 
 
 def test_rules_turned_off_draw_no_badge_and_info_is_no_gap(tmp_path: Path) -> None:
-    files = _apply(CLEAN_MAP, {"briefs/adopt-brief.md": None,
+    files = edited({"briefs/adopt-brief.md": None,
                                "journey.yaml": ("stages: [spark, adopt]\n",
                                                 "stages: [spark, adopt]\nchecks:\n  unbriefed-stage: off\n")})
     write_map(tmp_path / "map", files)
@@ -173,7 +160,7 @@ def test_rules_turned_off_draw_no_badge_and_info_is_no_gap(tmp_path: Path) -> No
 def test_the_gaps_page_names_each_file_the_same_way_in_heading_and_link(tmp_path: Path) -> None:
     import re
 
-    files = _apply(CLEAN_MAP, {ADOPT: ("    owner: cs\n", "")})
+    files = edited({ADOPT: ("    owner: cs\n", "")})
     write_map(tmp_path / "repo/journey", files)
     (tmp_path / "repo/.git").mkdir()  # the map sits in a repository: paths are named from its root
     run_cli("build", "repo/journey", "-o", "site", "--keep-going", cwd=tmp_path)

@@ -71,8 +71,12 @@ def _surrogate_free(files: dict[str, str]) -> dict[str, str]:
     return {name: text.encode("utf-8", "replace").decode("utf-8") for name, text in files.items()}
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+#: whole processes' worth of work per example: no deadline, no example database left in the checkout
+FUZZING = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                        HealthCheck.data_too_large])
+
+
+@settings(FUZZING, max_examples=EXAMPLES)
 @given(mutated_maps())
 def test_check_ends_in_findings_never_an_exception(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
@@ -80,8 +84,7 @@ def test_check_ends_in_findings_never_an_exception(files: dict[str, str]) -> Non
         _run(["check", str(folder), "--format", "json"])
 
 
-@settings(max_examples=BUILD_EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(FUZZING, max_examples=BUILD_EXAMPLES)
 @given(mutated_maps())
 def test_build_ends_in_a_site_or_a_clean_error(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:

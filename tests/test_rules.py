@@ -11,7 +11,7 @@ from journeymap.check import check_map
 from journeymap.findings import Severity
 from journeymap.rules import RULES
 
-from .conftest import CLEAN_MAP, line_of, write_map
+from .conftest import CLEAN_MAP, edited, line_of, write_map
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,6 @@ class Case:
     file: str = ""
     needle: str | None = ""  # text on the line the finding must point at; None: the file as a whole
     passing: dict[str, tuple[str, str] | str | None] = field(default_factory=dict)  # a near-miss
-
-
-def apply(edits: dict) -> dict[str, str]:
-    files = dict(CLEAN_MAP)
-    for name, edit in edits.items():
-        if edit is None:
-            files.pop(name)
-        elif isinstance(edit, tuple):
-            assert edit[0] in files[name], f"{edit[0]!r} not in {name}"
-            files[name] = files[name].replace(edit[0], edit[1], 1)
-        else:
-            files[name] = edit
-    return files
 
 
 SPARK = "stages/spark.yaml"
@@ -164,7 +151,7 @@ CASES = [
 
 def findings_for(tmp_path: Path, edits: dict) -> tuple[list, dict[str, str]]:
     links = {name: edit for name, edit in edits.items() if isinstance(edit, Link)}
-    files = apply({name: edit for name, edit in edits.items() if name not in links})
+    files = edited({name: edit for name, edit in edits.items() if name not in links})
     folder = write_map(tmp_path / "map", files)
     write_map(tmp_path / "elsewhere", {"secret.yaml": "token: do-not-publish\n"})
     for name, link in links.items():
@@ -342,7 +329,7 @@ def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) ->
                ADOPT: ("id: adopt", "# stage file\nid: Adopt_Stage"),
                SPARK: ("  - id: ad\n    name: Sees an ad\n", "  - name: Sees an ad\n    id: Big Ad\n"),
                "experiments/faster-reply.yaml": ("id: faster-reply", "id: Faster Reply")}
-    files = apply(renamed)
+    files = edited(renamed)
     files["briefs/Spark Brief.md"], files["evidence/Talk Notes.md"] = files["briefs/spark-brief.md"], files[
         "evidence/talk.md"]
     del files["briefs/spark-brief.md"], files["evidence/talk.md"]
