@@ -72,14 +72,16 @@ def plan(checked: Checked, path: Path) -> tuple[list[Update], dict[str, tuple[st
     if problems:
         raise ImportProblem(problems)
     updates = _updates(checked, figures)
-    texts: dict[str, tuple[str, str]] = {}
+    texts: dict[str, tuple[str, str]] = {}  # file -> (as it was, with every update so far)
     for update in updates:
-        before = texts.get(update.file, (None, None))[1] or (checked.root / update.file).read_text(encoding="utf-8")
+        if update.file not in texts:
+            original = (checked.root / update.file).read_text(encoding="utf-8")
+            texts[update.file] = (original, original)
+        original, current = texts[update.file]
         try:
-            after = _edit(before, update)
+            texts[update.file] = (original, _edit(current, update))
         except EditProblem as error:
             raise ImportProblem([f"{update.file}: {error}; set `{update.stage}` {update.kind} by hand"]) from error
-        texts[update.file] = (texts.get(update.file, (before, ""))[0], after)
     return updates, texts
 
 

@@ -8,6 +8,7 @@ newcomer then sees the map lose its briefs without a word. Each is reported
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from .findings import Location
@@ -66,8 +67,9 @@ def _strays_in(folder: Path, relative: str, endings: tuple[str, ...]) -> list[tu
     return found
 
 
-def _near(name: str, choices: object) -> str | None:
-    options = list(choices)  # type: ignore[call-overload]
+def _near(name: str, choices: Iterable[str]) -> str | None:
+    """The expected name a stray is closest to: the same but for case or a plural `s`, else a near spelling."""
+    options = list(choices)
     lowered = name.lower()
     for option in options:
         if lowered == option or lowered.rstrip("s") == option.rstrip("s"):
