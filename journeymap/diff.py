@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,26 +132,9 @@ def _journey_changes(old: Journey | None, new: Journey) -> list[Change]:
 def _items(journey: Journey, kind: str) -> dict[str, tuple[Any, Origin]]:
     """Every item of a kind by id, with the values FIELDS compares and where it is written."""
     found: dict[str, tuple[Any, Origin]] = {}
-    for item_id, item, origin in _raw_items(journey, kind):
+    for item_id, item, origin in journey.items(kind):
         found.setdefault(item_id, (item, origin))
     return found
-
-
-def _raw_items(journey: Journey, kind: str) -> Iterator[tuple[str, Any, Origin]]:
-    if kind == "journey":
-        yield "journey", journey, journey.origin
-    elif kind == "stage":
-        for stage in journey.stage_files:
-            yield stage.id, stage, stage.origin
-    elif kind == "metric":
-        for stage in journey.stage_files:
-            for metric in stage.metrics.values():
-                yield f"{stage.id}.{metric.kind}", metric, metric.origin
-    else:
-        plural = {"phase": "phases", "touchpoint": "touchpoints", "owner": "owners", "persona": "personas",
-                  "brief": "briefs", "experiment": "experiments", "evidence": "evidence"}[kind]
-        for item in getattr(journey, plural):
-            yield item.id, item, item.origin
 
 
 def _item_changes(kind: str, old: dict[str, tuple[Any, Origin]], new: dict[str, tuple[Any, Origin]],

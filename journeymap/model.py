@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -259,6 +259,22 @@ class Journey:
     prefix: str = ""  # in a portfolio, this journey's folder ("new-logo/"); file paths start with it
     owners_used_elsewhere: frozenset[str] = frozenset()  # by the portfolio's other journeys
 
+    def items(self, kind: str) -> Iterator[tuple[str, Any, Origin]]:
+        """(id, item, where it is written) for every item of a kind in ITEM_KINDS; a metric's id is
+        `stage.volume`, the journey's own is `journey`, a stage without an id goes by its file name."""
+        if kind == "journey":
+            yield "journey", self, self.origin
+        elif kind == "stage":
+            for stage in self.stage_files:
+                yield stage.id or stage.origin.document.stem, stage, stage.origin
+        elif kind == "metric":
+            for stage in self.stage_files:
+                for metric in stage.metrics.values():
+                    yield f"{stage.id}.{metric.kind}", metric, metric.origin
+        else:
+            for item in getattr(self, _ITEM_LISTS[kind]):
+                yield item.id, item, item.origin
+
     def documents(self) -> list[Document]:
         """Every file the journey was read from, each once, in the order read."""
         origins = [self.origin, *(s.origin for s in self.stage_files), *(o.origin for o in self.owners),
@@ -386,6 +402,13 @@ class Journey:
     def slowest_stage(self) -> Stage | None:
         timed = [s for s in self.stages if s.cycle_time_days is not None]
         return max(timed, key=lambda s: s.cycle_time_days) if timed else None  # type: ignore[arg-type,return-value]
+
+
+#: the kinds of item a journey holds, as `Journey.items` names them
+ITEM_KINDS = ("stage", "touchpoint", "metric", "owner", "brief", "experiment", "evidence", "persona", "phase",
+              "journey")
+_ITEM_LISTS = {"phase": "phases", "touchpoint": "touchpoints", "owner": "owners", "persona": "personas",
+               "brief": "briefs", "experiment": "experiments", "evidence": "evidence"}
 
 
 def _value(stage: Stage) -> float | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from .findings import Finding, Location
-from .model import Journey, Origin
+from .model import ITEM_KINDS, Journey, Origin
 
 #: "first at line 14", "at stages/pain.yaml:15:5": places that move with the layout, not with the gap
 _LINE_REFERENCE = re.compile(r"\blines? \d+(?:[-–]\d+)?|(?:(?<=\.yaml)|(?<=\.yml)|(?<=\.md))(?::\d+)+")
@@ -48,20 +48,9 @@ class Subjects:
 
 def _items(journey: Journey) -> Iterable[tuple[str, Origin]]:
     within = f"{journey.slug}: " if journey.slug else ""
-    yield f"{within}journey", journey.origin
-    for phase in journey.phases:
-        yield f"{within}phase {phase.id}", phase.origin
-    for stage in journey.stage_files:
-        yield f"{within}stage {stage.id or stage.origin.document.stem}", stage.origin
-        for metric in stage.metrics.values():
-            yield f"{within}metric {stage.id}.{metric.kind}", metric.origin
-        for touchpoint in stage.touchpoints:
-            yield f"{within}touchpoint {touchpoint.id}", touchpoint.origin
-    for owner in journey.owners:
-        yield f"owner {owner.id}", owner.origin  # owners may be shared by every journey of a portfolio
-    for persona in journey.personas:
-        yield f"{within}persona {persona.id}", persona.origin
-    for kind, items in (("experiment", journey.experiments), ("brief", journey.briefs),
-                        ("evidence", journey.evidence)):
-        for item in items:
-            yield f"{within}{kind} {item.id}", item.origin
+    for kind in ITEM_KINDS:
+        for item_id, _, origin in journey.items(kind):
+            if kind == "journey":
+                yield f"{within}journey", origin
+            else:  # owners may be shared by every journey of a portfolio: named without it
+                yield f"{'' if kind == 'owner' else within}{kind} {item_id}", origin
