@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path_ = tuple  # a path into a document: keys and list indexes
+_STR = "tag:yaml.org,2002:str"
+
 
 #: file kinds and where they live in a map folder
 KINDS = ("journey", "owners", "personas", "stage", "experiment", "brief", "evidence")
@@ -325,6 +327,8 @@ class _Builder:
         return f"<{type(node).__name__} at line {self.mark(node)[0]}>"
 
     def _scalar(self, node: Node) -> Any:
+        if node.tag == _STR:  # most values: text as written, no constructor needed
+            return node.value
         try:
             value = self.constructor.construct_object(node, deep=True)
         except ConstructorError as error:
