@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import multiprocessing
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import Cache, digest
 from .findings import Finding
-from .load import Folder, Problem, find_journeys, load_folder, load_shared_owners
+from .load import (Document, Folder, Listing, Problem, find_journeys, list_folder, parse_document, read_bytes,
+                   read_folder, shared_owners_file)
 from .model import Journey, build_journey
 from .schema import validate
 
@@ -14,10 +21,18 @@ from .schema import validate
 @dataclass
 class Checked:
     root: Path
-    journeys: list[Journey]  # one, or each journey of a portfolio
     findings: list[Finding]
     files_checked: int
     is_portfolio: bool = False
+    #: the journeys, or how to build them when a cached result made that unnecessary so far
+    _journeys: list[Journey] | Callable[[], list[Journey]] = field(default_factory=list, repr=False)
+
+    @property
+    def journeys(self) -> list[Journey]:
+        """One, or each journey of a portfolio."""
+        if callable(self._journeys):
+            self._journeys = self._journeys()
+        return self._journeys
 
     @property
     def journey(self) -> Journey:
@@ -28,30 +43,115 @@ class Checked:
         return [f for f in self.findings if f.location.file.startswith(journey.prefix) or "/" not in f.location.file]
 
 
-def check_map(root: Path) -> Checked:
-    """Check the map (or portfolio) at `root`; raises MapNotFound when it is neither."""
+def check_map(root: Path, use_cache: bool = True) -> Checked:
+    """Check the map (or portfolio) at `root`; raises MapNotFound when it is neither.
+
+    With the cache (journeymap/cache.py), a file read before with the same bytes is not parsed or
+    validated again, and a map whose every input is unchanged gets its last findings without a rule run.
+    """
     from . import rules
+    from .rules.review import today
 
     root = Path(root)
     folders = find_journeys(root)
     portfolio = folders != [root]
-    shared, shared_problems, has_shared = load_shared_owners(root) if portfolio else (None, [], False)
-    if shared is not None:
-        shared_problems += validate(shared, rules.rule_ids())
-    journeys: list[Journey] = []
-    files = 1 if has_shared else 0
-    for folder_path in folders:
-        prefix = f"{folder_path.name}/" if portfolio else ""
-        folder = load_folder(folder_path, prefix, shared_owners=has_shared)
-        for document in folder.documents:
-            folder.problems.extend(validate(document, rules.rule_ids()))
-        files += len(folder.documents) + len(folder.unreadable)
-        journeys.append(build_journey(_with_shared(folder, shared_problems, has_shared and shared is None),
-                                      [shared] if shared is not None else [], prefix))
-    journeys = _aware_of_each_other(journeys)
-    findings = [f for journey in journeys for f in rules.find_gaps(journey)]
+    cache = Cache(root, enabled=use_cache)
+    shared_path = shared_owners_file(root) if portfolio else None
+    listings = [list_folder(folder, f"{folder.name}/" if portfolio else "", shared_owners=shared_path is not None)
+                for folder in folders]
+    files = [(kind, path, rel, listing.root) for listing in listings for kind, path, rel in listing.files]
+    if shared_path is not None:
+        files.insert(0, ("owners", shared_path, shared_path.name, root))
+    contents = {rel: read_bytes(path, rel, folder_root) for _, path, rel, folder_root in files}
+    hashes = {rel: digest(data) for rel, (data, _) in contents.items()}
+    _parse_in_parallel([(rel, kind, path.suffix, contents[rel][0]) for kind, path, rel, _ in files
+                        if contents[rel][1] is None and not cache.has(rel, kind, hashes[rel])], cache, hashes)
+
+    def read(path: Path, rel: str, kind: str, folder_root: Path) -> tuple[Document | None, list[Problem]]:
+        data, refusal = contents[rel]
+        if refusal is not None:
+            return None, [refusal]
+        return cache.file(rel, kind, hashes[rel], lambda: _parse_and_validate(data, path.suffix, rel, kind))
+
+    def journeys() -> tuple[list[Journey], int]:
+        built = _journeys(listings, read, shared_path)
+        cache.save({(rel, kind) for kind, _, rel, _ in files})
+        return built
+
+    key = digest(cache.version, today().isoformat(), *(f"{rel}:{kind}:{hashes[rel]}:{contents[rel][1]}"
+                                                       for kind, _, rel, _ in files),
+                 *(f"{listing.problems}{sorted(listing.unreadable)}" for listing in listings))
+    stored = cache.whole(key)
+    if stored is not None:
+        findings, files_checked = stored
+        return Checked(root, findings, files_checked, portfolio, lambda: journeys()[0])
+    built, files_checked = _journeys(listings, read, shared_path)
+    findings = [f for journey in built for f in rules.find_gaps(journey)]
     unique = sorted(dict.fromkeys(findings), key=Finding.sort_key)  # shared files are checked once per journey
-    return Checked(root, journeys, unique, files, portfolio)
+    cache.keep_whole(key, (unique, files_checked))
+    cache.save({(rel, kind) for kind, _, rel, _ in files})
+    return Checked(root, unique, files_checked, portfolio, built)
+
+
+#: below this many files to parse, starting worker processes costs more than it saves
+PARALLEL_FROM = 200
+_jobs: list[tuple[str, str, str, bytes]] = []  # what forked workers parse, by index
+
+
+def _parse_in_parallel(jobs: list[tuple[str, str, str, bytes]], cache: Cache, hashes: dict[str, str]) -> None:
+    """Parse and validate many files on every core (a cold check of a large portfolio); results go to `cache`."""
+    global _jobs
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(jobs) < PARALLEL_FROM or cores < 2 or sys.platform != "linux":
+        return  # each file is parsed when read; fork is only safe and cheap on Linux
+    _jobs = jobs
+    _compile_validators()  # once, before the fork, rather than in every worker
+    try:
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            pickled = pool.map(_parse_job, range(len(jobs)), chunksize=max(1, len(jobs) // (cores * 4)))
+    except OSError:
+        return  # no processes to be had: parse here
+    finally:
+        _jobs = []
+    for (rel, kind, _, _), result in zip(jobs, pickled, strict=True):
+        cache.keep(rel, kind, hashes[rel], result)
+
+
+def _compile_validators() -> None:
+    from . import rules
+    from .load import KINDS
+    from .schema import _fast_validator
+
+    for kind in KINDS:
+        _fast_validator(kind, tuple(rules.rule_ids()))
+
+
+def _parse_job(index: int) -> bytes:
+    rel, kind, suffix, data = _jobs[index]
+    return pickle.dumps(_parse_and_validate(data, suffix, rel, kind), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parse_and_validate(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
+    from . import rules
+
+    document, problems = parse_document(data, suffix, rel, kind)
+    if document is not None:
+        problems = problems + validate(document, rules.rule_ids())
+    return document, problems
+
+
+def _journeys(listings: list[Listing], read: Callable, shared_path: Path | None) -> tuple[list[Journey], int]:
+    """The journeys, and how many files were read to make them (or could not be)."""
+    shared, shared_problems = read(shared_path, shared_path.name, "owners", shared_path.parent) if shared_path \
+        else (None, [])
+    journeys: list[Journey] = []
+    files = 1 if shared_path else 0
+    for listing in listings:
+        folder = read_folder(listing, read)
+        files += len(folder.documents) + len(folder.unreadable)
+        journeys.append(build_journey(_with_shared(folder, shared_problems, shared_path is not None and shared is None),
+                                      [shared] if shared is not None else [], listing.prefix))
+    return _aware_of_each_other(journeys), files
 
 
 def _with_shared(folder: Folder, shared_problems: list[Problem], shared_unreadable: bool) -> Folder:

@@ -19,16 +19,21 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
-def _run_check(source: str | None, example: bool = False) -> Checked:
+def _run_check(source: str | None, example: bool = False, use_cache: bool = True) -> Checked:
     from .check import check_map
     from .load import MapNotFound
     from .locate import locate_map
 
     try:
-        return check_map(locate_map(source, example))
+        return check_map(locate_map(source, example), use_cache=use_cache)
     except MapNotFound as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def no_cache(command: Callable) -> Callable:
+    return click.option("--no-cache", is_flag=True, help="parse and check every file again, without reading or "
+                        "writing the cache (~/.cache/journeymap)")(command)
 
 
 def map_source(command: Callable) -> Callable:
@@ -54,7 +59,9 @@ def main() -> None:
                                           "slug, a stage file's name), then check again")
 @click.option("--diff", "show_diff", is_flag=True, help="show the safe corrections as a diff and write nothing "
                                                         "(exit 1 when there are some)")
-def check(source: str | None, example: bool, output_format: str, strict: bool, fix: bool, show_diff: bool) -> None:
+@no_cache
+def check(source: str | None, example: bool, output_format: str, strict: bool, fix: bool, show_diff: bool,
+          no_cache: bool) -> None:
     """Check the map in SOURCE and report its gaps.
 
     Without SOURCE: ./journey.yaml, else ./journey/journey.yaml. SOURCE may also be a
@@ -63,7 +70,7 @@ def check(source: str | None, example: bool, output_format: str, strict: bool, f
     from .findings import fails
     from .report import as_github, as_json, as_sarif, as_text, wants_colour
 
-    checked = _run_check(source, example)
+    checked = _run_check(source, example, use_cache=not no_cache)
     if show_diff:
         from . import fixes
 
@@ -109,8 +116,9 @@ def _fix(checked: Checked, source: str | None, example: bool) -> Checked:
 @click.option("--strict", is_flag=True, help="treat warnings as failures too")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
               help="your own templates folder (default: templates/ inside or beside the map)")
+@no_cache
 def build(source: str | None, example: bool, output: str, keep_going: bool, strict: bool,
-          templates: str | None) -> None:
+          templates: str | None, no_cache: bool) -> None:
     """Check the map in SOURCE and render it as a static site into OUTPUT."""
     import time
 
@@ -118,7 +126,7 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
     from .report import as_text, wants_colour
 
     started = time.perf_counter()
-    checked = _run_check(source, example)
+    checked = _run_check(source, example, use_cache=not no_cache)
     failing = fails(checked.findings, strict)
     colour = wants_colour(sys.stderr.isatty())
     click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)
@@ -279,7 +287,7 @@ def _print_derived_changes(checked: Checked, texts: dict[str, tuple[str, str]]) 
         shutil.copytree(checked.root, copy, symlinks=True)
         for file, (_, after) in texts.items():
             (copy / file).write_text(after, encoding="utf-8")
-        result = compare(checked, check_map(copy))
+        result = compare(checked, check_map(copy, use_cache=False))
     for change in result.conversions:
         click.echo(f"conversion {' → '.join(change.names)}: {percent(change.old)} → {percent(change.new)}")
     click.echo(summary(result).split("; ")[-1] if result.has_journey_changes else "no journey changes")

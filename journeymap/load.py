@@ -8,6 +8,7 @@ written twice (the classic merge-conflict bug PyYAML silently hides) is found.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,23 @@ def find_journeys(root: Path) -> list[Path]:
     return journeys
 
 
-def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Folder:
-    """Read every file of one journey's folder; a file that cannot be parsed is a problem, not a stop.
+@dataclass
+class Listing:
+    """What one journey's folder holds, before any file is read: the files to read and the strays."""
+
+    root: Path
+    prefix: str
+    files: list[tuple[str, Path, str]]  # (kind, path, path relative to the portfolio)
+    problems: list[Problem]
+    unreadable: set[str]
+
+
+#: reads one map file: (path, relative path, kind, folder it must stay in) → (document or None, problems)
+Reader = Callable[[Path, str, str, Path], tuple["Document | None", list[Problem]]]
+
+
+def list_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Listing:
+    """The files of one journey's folder and what is wrong with the folder itself (strays, no owners.yaml).
 
     In a portfolio, `prefix` ("new-logo/") makes each file relative to the portfolio folder, and
     `shared_owners` says the portfolio's owners.yaml serves this journey.
@@ -119,35 +135,55 @@ def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Fo
     if not (root / "journey.yaml").is_file():
         find_journeys(root)  # the message a user needs: no such folder, or no journey here
         raise MapNotFound(f"{root}: no journey.yaml here; a portfolio is checked as a whole with check_map")
-    documents: list[Document] = []
     problems: list[Problem] = []
-    unreadable: set[str] = set()
     if not shared_owners and not any((root / f"owners{suffix}").is_file() for suffix in (".yaml", ".yml")):
         problems.append(Problem("schema", Location(f"{prefix}owners.yaml", None, None),
                                 "the map has no owners.yaml: create it with `owners:` listing each team's `id`, "
                                 "`name` and `department`"))
     stray, misnamed = strays(root, prefix)
     problems += [Problem("unknown-file", location, message) for location, message in stray]
-    unreadable |= misnamed  # a `stage/` for `stages/`: what it holds is there, just not read; judge nothing by it
-    for kind, path in _map_files(root):
-        rel = path.relative_to(root).as_posix()
-        document, found = read_document(path, prefix + rel, kind, root)
+    files = [(kind, path, prefix + path.relative_to(root).as_posix()) for kind, path in _map_files(root)]
+    # a `stage/` for `stages/`: what it holds is there, just not read; judge nothing by it
+    return Listing(root, prefix, files, problems, set(misnamed))
+
+
+def read_folder(listing: Listing, read: Reader | None = None) -> Folder:
+    """Read every listed file; a file that cannot be parsed is a problem, not a stop."""
+    read = read or read_document
+    documents: list[Document] = []
+    problems = list(listing.problems)
+    unreadable = set(listing.unreadable)
+    for kind, path, rel in listing.files:
+        document, found = read(path, rel, kind, listing.root)
         problems.extend(found)
         if document is None:
-            unreadable.add(rel)  # relative to the journey: rules ask "is a stages/ file unreadable?"
+            unreadable.add(rel[len(listing.prefix):])  # relative to the journey: "is a stages/ file unreadable?"
         else:
             documents.append(document)
-    return Folder(root, documents, problems, unreadable)
+    return Folder(listing.root, documents, problems, unreadable)
 
 
-def load_shared_owners(root: Path) -> tuple[Document | None, list[Problem], bool]:
-    """A portfolio's owners.yaml: (document, problems, whether a file exists at all)."""
+def load_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Folder:
+    """Read every file of one journey's folder (see `list_folder` and `read_folder`)."""
+    return read_folder(list_folder(root, prefix, shared_owners))
+
+
+def shared_owners_file(root: Path) -> Path | None:
+    """A portfolio's owners.yaml (or .yml), if it has one."""
     for suffix in (".yaml", ".yml"):
         path = Path(root) / f"owners{suffix}"
         if path.is_file():
-            document, problems = read_document(path, path.name, "owners", Path(root))
-            return document, problems, True
-    return None, [], False
+            return path
+    return None
+
+
+def load_shared_owners(root: Path, read: Reader | None = None) -> tuple[Document | None, list[Problem], bool]:
+    """A portfolio's owners.yaml: (document, problems, whether a file exists at all)."""
+    path = shared_owners_file(root)
+    if path is None:
+        return None, [], False
+    document, problems = (read or read_document)(path, path.name, "owners", Path(root))
+    return document, problems, True
 
 
 def _map_files(root: Path) -> list[tuple[str, Path]]:
@@ -171,21 +207,39 @@ def _map_files(root: Path) -> list[tuple[str, Path]]:
 
 def read_document(path: Path, rel: str, kind: str, root: Path | None = None) -> tuple[Document | None, list[Problem]]:
     """One map file, refused unread when it leads out of `root` or is too large to be a map file."""
-    refusal = _refusal(path, rel, root)
+    data, refusal = read_bytes(path, rel, root)
     if refusal is not None:
         return None, [refusal]
+    return parse_document(data, path.suffix, rel, kind)
+
+
+def read_bytes(path: Path, rel: str, root: Path | None = None) -> tuple[bytes, Problem | None]:
+    """A map file's bytes, or why it is not read."""
+    refusal = _refusal(path, rel, root)
+    if refusal is not None:
+        return b"", refusal
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as Windows editors write, is no content
-    except (OSError, UnicodeDecodeError) as error:
+        return path.read_bytes(), None
+    except OSError as error:
+        return b"", Problem("invalid-yaml", Location(rel, 1, 1), f"cannot read the file ({error}): save it as "
+                                                                 "UTF-8 text")
+
+
+def parse_document(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
+    """A map file's bytes as a document: front matter and body for Markdown, YAML otherwise."""
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is no content
+    except UnicodeDecodeError as error:
         return None, [Problem("invalid-yaml", Location(rel, 1, 1),
                               f"cannot read the file ({error}): save it as UTF-8 text")]
-    if path.suffix == ".md":
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as reading in text mode would: any line ending
+    if suffix == ".md":
         return parse_markdown(text, rel, kind)
     return parse_yaml(text, rel, kind)
 
 
 def _refusal(path: Path, rel: str, root: Path | None) -> Problem | None:
-    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+    if root is not None and not _inside(path, Path(root)):
         return Problem("outside-link", Location(rel, None, None),
                        f"`{rel}` is a link to {path.resolve()}, outside the map folder: nothing outside the map "
                        "is read; copy the file into the map instead of linking to it")
@@ -198,6 +252,16 @@ def _refusal(path: Path, rel: str, root: Path | None) -> Problem | None:
                        f"the file is {size / 1024 / 1024:.1f} MB, more than the {MAX_FILE_BYTES // 1024 // 1024} MB "
                        "a map file may have; it was not read: split it (one stage per file, one brief per file)")
     return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path` really lies in `root`: no link on the way, or one that leads back inside."""
+    step = path
+    while step != root and step.parent != step:
+        if step.is_symlink():
+            return path.resolve().is_relative_to(root.resolve())
+        step = step.parent
+    return step == root or path.resolve().is_relative_to(root.resolve())
 
 
 def parse_markdown(text: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:

@@ -24,9 +24,10 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
     """`path:line:col: severity [rule] message`, grouped by file, then a one-line summary."""
     lines = []
     for file, group in groupby(findings, key=lambda f: f.location.file):
-        lines.append(click.style(_display_path(root, file), bold=True) if colour else _display_path(root, file))
+        shown = _display_path(root, file)
+        lines.append(click.style(shown, bold=True) if colour else shown)
         for finding in group:
-            where = replace(finding.location, file=_display_path(root, file))
+            where = replace(finding.location, file=shown)
             severity = finding.severity.value
             if colour:
                 severity = click.style(severity, fg=_COLOUR[finding.severity], bold=True)

@@ -116,7 +116,7 @@ def checked_at(where: MapInGit, commit: str) -> Checked | None:
         if not export_map(where, commit, root):
             return None
         try:
-            return check_map(root)
+            return check_map(root, use_cache=False)  # a scratch copy: nothing to keep
         except MapNotFound:
             return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "journey"
 # Reviews go stale with the calendar; fix "today" so tests mean the same every day.
 os.environ["JOURNEYMAP_TODAY"] = "2026-11-24"
+# The cache of parsed files (journeymap/cache.py) goes to a folder of this run, never the user's ~/.cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="journeymap-test-cache-")
+os.environ.pop("JOURNEYMAP_CACHE_DIR", None)
 
 CLEAN_MAP = {
     "journey.yaml": """\

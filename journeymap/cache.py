@@ -1,0 +1,134 @@
+"""What checking a map produced, kept between runs: an unchanged file is not parsed again.
+
+One file per map folder under `$XDG_CACHE_HOME/journeymap/` (default `~/.cache/journeymap/`,
+or `$JOURNEYMAP_CACHE_DIR`), holding two things:
+
+- per map file, keyed by its path, kind and a hash of its bytes: the parsed document and the
+  problems parsing and validating it found;
+- the last whole result (findings and file count), keyed by the hash of every file read, the
+  folder listing, the day (the review rule depends on it) and the code.
+
+Entries are keyed by content, so a changed file is never served from the cache; the code's own
+files are part of every key, so another version of journeymap never reads this one's entries; a
+file that cannot be read back (corrupt, truncated, foreign) is ignored and rewritten. `--no-cache`
+turns it off. The cache is the user's own, like pip's or mypy's: a pickle, read only from a folder
+only the user writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("JOURNEYMAP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "journeymap"
+
+
+def digest(*parts: bytes | str) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def code_version() -> str:
+    """journeymap's version and its code as installed: an edited checkout invalidates the cache too."""
+    package = Path(__file__).parent
+    stamps = sorted(f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                    for p in package.rglob("*.py"))
+    return digest(__version__, sys.version, str(_FORMAT), *stamps)
+
+
+class Cache:
+    """The cache of one map folder; in memory only when `enabled` is False or the folder cannot be written."""
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.path = cache_dir() / f"{digest(str(Path(root).resolve()))}.pickle"
+        self.version = code_version() if enabled else ""
+        self.files: dict[tuple[str, str], tuple[str, bytes]] = {}
+        self.result: tuple[str, bytes] | None = None
+        self.dirty = False
+        if enabled:
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            with open(self.path, "rb") as file:
+                stored = pickle.load(file)
+            if stored["version"] == self.version:
+                self.files, self.result = stored["files"], stored["result"]
+        except Exception:  # noqa: BLE001 - missing, corrupt, truncated or foreign: start empty
+            self.files, self.result = {}, None
+
+    def has(self, rel: str, kind: str, content: str) -> bool:
+        stored = self.files.get((rel, kind))
+        return stored is not None and stored[0] == content
+
+    def keep(self, rel: str, kind: str, content: str, pickled: bytes) -> None:
+        """Keep a result computed elsewhere (another process), as `pickle.dumps` gave it."""
+        self.files[(rel, kind)] = (content, pickled)
+        self.dirty = True
+
+    def file(self, rel: str, kind: str, content: str, compute: Callable[[], Any]) -> Any:
+        """What `compute` gives for this file, whose bytes hash to `content`: from the cache when they did before."""
+        key = (rel, kind)
+        stored = self.files.get(key)
+        if stored is not None and stored[0] == content:
+            try:
+                return pickle.loads(stored[1])
+            except Exception:  # noqa: BLE001 - an entry that cannot be read is computed again
+                pass
+        value = compute()
+        self.files[key] = (content, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.dirty = True
+        return value
+
+    def whole(self, key: str) -> Any | None:
+        """The last whole result, if it was made from exactly these inputs."""
+        if not self.enabled or self.result is None or self.result[0] != key:
+            return None
+        try:
+            return pickle.loads(self.result[1])
+        except Exception:  # noqa: BLE001
+            return None
+
+    def keep_whole(self, key: str, value: Any) -> None:
+        if self.enabled:
+            self.result = (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self.dirty = True
+
+    def save(self, read: set[tuple[str, str]]) -> None:
+        """Write what changed, keeping only the files this run `read`; a folder we cannot write means no cache."""
+        if not self.enabled or not self.dirty:
+            return
+        files = {key: value for key, value in self.files.items() if key in read}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".write-")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump({"version": self.version, "files": files, "result": self.result}, file,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+            self.dirty = False
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
