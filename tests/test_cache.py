@@ -1,0 +1,157 @@
+"""The check cache (journeymap/cache.py): it makes checks fast and never changes what they find.
+
+Every test compares a cached run with a run that reads nothing from any cache (`use_cache=False`),
+so a stale, corrupt or foreign cache shows up as a different finding.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from journeymap import check as check_module
+from journeymap.cache import Cache
+from journeymap.check import Checked, check_map
+
+from .conftest import CLEAN_MAP, edited, line_of, run_cli, write_map
+
+PORTFOLIO = Path(__file__).parent / "fixtures" / "portfolio"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "journeymap"
+
+
+def found(checked: Checked) -> list[tuple]:
+    return [(f.rule, str(f.location), f.message) for f in checked.findings]
+
+
+def fresh(root: Path) -> list[tuple]:
+    return found(check_map(root, use_cache=False))
+
+
+def cache_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
+
+
+def test_a_second_check_reads_the_cache_and_finds_the_same(tmp_path: Path, own_cache: Path) -> None:
+    root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
+    first = check_map(root)
+    assert [p.name for p in cache_files(own_cache)] == [Cache(root).path.name]
+    second = check_map(root)
+    assert found(second) == found(first) == fresh(root)
+    ad = line_of((root / "stages/spark.yaml").read_text(), "- id: ad")
+    assert ("unowned-touchpoint", f"stages/spark.yaml:{ad}:5") in [(r, loc) for r, loc, _ in found(second)]
+    assert second.files_checked == first.files_checked == len(CLEAN_MAP)
+    # the journeys behind a cached result are still there for whoever asks (build, sarif)
+    assert [s.id for s in second.journey.stages] == [s.id for s in first.journey.stages] == ["spark", "adopt"]
+
+
+def test_an_edited_file_is_read_again_even_with_the_same_size_and_time(tmp_path: Path) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    check_map(root)
+    spark = root / "stages/spark.yaml"
+    before = spark.stat()
+    spark.write_text(spark.read_text().replace("owner: mkt", "owner: xyz"))  # same length
+    os.utime(spark, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert spark.stat().st_size == before.st_size
+    after = found(check_map(root))
+    assert after == fresh(root)
+    assert any(rule == "unknown-owner" and "xyz" in message for rule, _, message in after)
+
+
+def test_a_file_added_or_removed_changes_the_result(tmp_path: Path) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    check_map(root)
+    (root / "stages/notes.txt").write_text("to do\n")
+    assert found(check_map(root)) == fresh(root)
+    assert any(rule == "unknown-file" for rule, _, _ in found(check_map(root)))
+    (root / "stages/notes.txt").unlink()
+    (root / "briefs/adopt-brief.md").unlink()
+    assert found(check_map(root)) == fresh(root)
+
+
+def test_a_result_of_another_day_is_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    assert not any(rule == "stale-review" for rule, _, _ in found(check_map(root)))
+    monkeypatch.setenv("JOURNEYMAP_TODAY", "2027-12-01")  # the map was last reviewed in 2026
+    assert any(rule == "stale-review" for rule, _, _ in found(check_map(root)))
+
+
+@pytest.mark.parametrize("damage", [
+    b"",  # truncated to nothing
+    b"not a pickle at all",
+    pickle.dumps({"version": "journeymap 0.0.1 of another install", "files": {}, "result": None}),
+    pickle.dumps(["a list", "where a dict belongs"]),
+    pickle.dumps({"version": None, "files": None}),  # no result entry
+])
+def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(tmp_path: Path, own_cache: Path,
+                                                            damage: bytes) -> None:
+    root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
+    check_map(root)
+    [path] = cache_files(own_cache)
+    path.write_bytes(damage)
+    assert found(check_map(root)) == fresh(root)
+    assert pickle.loads(path.read_bytes())["version"] == Cache(root).version  # rewritten whole
+
+
+def test_damaged_entries_inside_a_good_cache_are_computed_again(tmp_path: Path, own_cache: Path) -> None:
+    root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
+    expected = fresh(root)
+    check_map(root)
+    [path] = cache_files(own_cache)
+    stored = pickle.loads(path.read_bytes())
+    stored["files"] = {key: (content, b"\x80garbage") for key, (content, _) in stored["files"].items()}
+    stored["result"] = (stored["result"][0], b"\x80garbage")
+    path.write_bytes(pickle.dumps(stored))
+    assert found(check_map(root)) == expected
+
+
+def test_entries_of_another_file_with_the_same_bytes_are_not_mixed_up(tmp_path: Path) -> None:
+    """Entries are keyed by path and kind as well as content: a copied stage reports its own file."""
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    check_map(root)
+    shutil.copy(root / "stages/spark.yaml", root / "stages/spark-copy.yaml")
+    after = found(check_map(root))
+    assert after == fresh(root)
+    assert any(loc.startswith("stages/spark-copy.yaml") for _, loc, _ in after)
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path, own_cache: Path) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    result = run_cli("check", "--no-cache", str(root), env={"XDG_CACHE_HOME": str(own_cache.parent)})
+    assert result.returncode == 0, result.stderr
+    assert cache_files(own_cache) == []
+    result = run_cli("check", str(root), env={"XDG_CACHE_HOME": str(own_cache.parent)})
+    assert result.returncode == 0 and len(cache_files(own_cache)) == 1
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_speed(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
+    assert found(check_map(root)) == found(check_map(root)) == fresh(root)
+
+
+def test_parsing_across_cores_finds_what_parsing_in_one_process_finds(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    (portfolio / "new-logo/stages/broken.yaml").write_text("id: broken\nname: [unclosed\n")
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 10**9)
+    serial = check_map(portfolio, use_cache=False)
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
+    parallel = check_map(portfolio, use_cache=False)
+    assert found(parallel) == found(serial)
+    assert any(f.rule == "invalid-yaml" and f.location.file == "new-logo/stages/broken.yaml"
+               for f in parallel.findings)
+    assert [len(j.documents()) for j in parallel.journeys] == [len(j.documents()) for j in serial.journeys]
+
