@@ -24,6 +24,8 @@ class Checked:
     findings: list[Finding]
     files_checked: int
     is_portfolio: bool = False
+    #: a hash of each file read, by its path: what a build compares to tell which journeys changed
+    inputs: dict[str, str] = field(default_factory=dict)
     #: the journeys, or how to build them when a cached result made that unnecessary so far
     _journeys: list[Journey] | Callable[[], list[Journey]] = field(default_factory=list, repr=False)
 
@@ -84,13 +86,13 @@ def check_map(root: Path, use_cache: bool = True) -> Checked:
     stored = cache.whole(key)
     if stored is not None:
         findings, files_checked = stored
-        return Checked(root, findings, files_checked, portfolio, lambda: journeys()[0])
+        return Checked(root, findings, files_checked, portfolio, hashes, lambda: journeys()[0])
     built, files_checked = _journeys(listings, read, shared_path)
     findings = [f for journey in built for f in rules.find_gaps(journey)]
     unique = sorted(dict.fromkeys(findings), key=Finding.sort_key)  # shared files are checked once per journey
     cache.keep_whole(key, (unique, files_checked))
     cache.save({(rel, kind) for kind, _, rel, _ in files})
-    return Checked(root, unique, files_checked, portfolio, built)
+    return Checked(root, unique, files_checked, portfolio, hashes, built)
 
 
 #: below this many files to parse, starting worker processes costs more than it saves

@@ -70,6 +70,19 @@ class Document:
     def stem(self) -> str:
         return Path(self.file).stem
 
+    def span(self, path: Path_) -> tuple[int, int] | None:
+        """The first and last line of the values under `path`, or None when nothing is written there."""
+        spans = self.__dict__.get("_spans")
+        if spans is None:  # every span of the file in one pass: a site asks for thousands
+            spans = {}
+            for position, (line, _) in self.positions.items():
+                for size in range(len(position) + 1):
+                    prefix = position[:size]
+                    first, last = spans.get(prefix, (line, line))
+                    spans[prefix] = (min(first, line), max(last, line))
+            self.__dict__["_spans"] = spans
+        return spans.get(path)
+
     def at(self, *path: Any) -> Location:
         """The location of a value, or of its nearest enclosing value that has one."""
         path = tuple(path)

@@ -52,9 +52,7 @@ class Origin:
         """The first and last line this item's values occupy (the whole file for a file-level item)."""
         if not self.path:
             return 1, 10**9
-        size = len(self.path)
-        lines = [line for path, (line, _) in self.document.positions.items() if path[:size] == self.path]
-        return (min(lines), max(lines)) if lines else (1, 10**9)
+        return self.document.span(self.path) or (1, 10**9)
 
     def holds(self, location: Location) -> bool:
         first, last = self.span()

@@ -17,7 +17,9 @@ def path_in_repository(root: Path) -> Path:
         return Path(root.name)
 
 
-def repository_file(root: Path, file: str) -> str:
-    """A map file's path from the repository root, with forward slashes ("" = the map folder itself)."""
-    folder = path_in_repository(root).as_posix()
+def repository_file(root: Path, file: str, folder: str | None = None) -> str:
+    """A map file's path from the repository root, with forward slashes ("" = the map folder itself).
+
+    `folder` is `path_in_repository(root)` when the caller already knows it."""
+    folder = path_in_repository(root).as_posix() if folder is None else folder
     return "/".join(part for part in ("" if folder == "." else folder, file) if part)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import shutil
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +21,13 @@ from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
 from ..urls import SAFE_SCHEMES, link_target
-from . import links
+from . import incremental, links
 from .diagrams import Diagram
+from .drawing import draw_all
 from .export import export
 from .pages import Page, Site, pages
 from .search import search_index
-from .writer import check_output, staged, write_text
+from .writer import MARKER, check_output, staged, write_text
 
 #: every page's Content-Security-Policy: only the site's own scripts run, nothing inline, no plug-ins,
 #: no <base> or form hijacking. Inline style attributes stay allowed (owner colours, the grid's width).
@@ -106,33 +111,109 @@ def code_spans(text: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
-def build_site(checked: Checked, output: Path, templates: Path | None = None) -> Built:
-    """Render every journey (a portfolio: each in its own folder, under an index of journeys)."""
+def build_site(checked: Checked, output: Path, templates: Path | None = None, use_cache: bool = True,
+               progress: Progress | None = None) -> Built:
+    """Render every journey (a portfolio: each in its own folder, under an index of journeys).
+
+    Journeys whose inputs are unchanged since the last build are linked from the previous site
+    (incremental.py); the others render on every core, their diagrams drawn a batch at a time.
+    """
     check_output(output, checked.root)
     folders = template_folders(checked.root, templates)
     env = environment(folders)
-    pages_written = 0
+    templates_key = incremental.templates_digest(folders)
+    keys = {journey.prefix: incremental.journey_key(journey, checked, templates_key) for journey in checked.journeys}
     with staged(output) as folder:
+        previous = incremental.previous_build(output) if use_cache else {}  # under the lock: no build swaps it
+        built: dict[str, tuple[str, list[str]]] = {}
+        todo = []
         for journey in checked.journeys:
-            pages_written += _write_journey(env, folders, journey, checked, folder / journey.prefix)
+            key, files = previous.get(journey.prefix, ("", []))
+            if key == keys[journey.prefix] and incremental.reuse(output, folder, journey.prefix, files):
+                built[journey.prefix] = (key, files)
+            else:
+                todo.append(journey)
+        _render_journeys(_Job(env, folders, checked, todo, folder, use_cache), progress)
+        others = [journey.prefix for journey in checked.journeys]
+        for journey in todo:
+            built[journey.prefix] = (keys[journey.prefix], incremental.written(folder, journey.prefix, others))
+        pages_written = sum(1 for _, files in built.values() for file in files if file.endswith(".html"))
         if checked.is_portfolio:
             _copy_assets(folders, folder / "assets")
             write_text(folder, links.INDEX, _render_portfolio(env, checked))
             pages_written += 1
+        (folder / MARKER).write_text(incremental.marker(built), encoding="utf-8")
     return Built(output, pages_written)
 
 
+#: called after each journey is rendered: (journeys done, journeys to render, pages so far)
+Progress = Callable[[int, int, int], None]
+
+
+@dataclass
+class _Job:
+    env: jinja2.Environment
+    folders: list[Path]
+    checked: Checked
+    journeys: list[Journey]
+    folder: Path
+    use_cache: bool
+
+
+_job: _Job | None = None  # what forked workers render, by journey index
+
+
+def _render_journeys(job: _Job, progress: Progress | None) -> int:
+    """Render each journey; several at once in forked processes when there are several and cores to spare."""
+    global _job
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    pages_written, done = 0, 0
+    _job = job
+    _compile_templates(job.env)  # once, before any fork, rather than in every worker
+    try:
+        if len(job.journeys) > 1 and cores > 1 and sys.platform == "linux":
+            with multiprocessing.get_context("fork").Pool(min(cores, len(job.journeys))) as pool:
+                for count in pool.imap_unordered(_render_one, range(len(job.journeys))):
+                    pages_written, done = pages_written + count, done + 1
+                    if progress:
+                        progress(done, len(job.journeys), pages_written)
+        else:
+            for index in range(len(job.journeys)):
+                pages_written, done = pages_written + _render_one(index), done + 1
+                if progress:
+                    progress(done, len(job.journeys), pages_written)
+    finally:
+        _job = None
+    return pages_written
+
+
+def _compile_templates(env: jinja2.Environment) -> None:
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass  # said with its template and line when a page uses it
+
+
+def _render_one(index: int) -> int:
+    assert _job is not None
+    journey = _job.journeys[index]
+    return _write_journey(_job.env, _job.folders, journey, _job.checked, _job.folder / journey.prefix,
+                          _job.use_cache)
+
+
 def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journey, checked: Checked,
-                   folder: Path) -> int:
+                   folder: Path, use_cache: bool = True) -> int:
     findings = checked.findings_of(journey)
     site = Site(journey, findings, checked.root)
     nav = _nav(checked.is_portfolio)
     all_pages = list(pages(journey, site))
+    diagrams = [value for page in all_pages for value in page.context.values() if isinstance(value, Diagram)]
+    draw_all([d.dot for d in diagrams], use_cache)  # one `dot` for the journey's diagrams, not one each
     for page in all_pages:
         write_text(folder, page.path, _render(env, page, site, nav))
-        for value in page.context.values():
-            if isinstance(value, Diagram):
-                write_text(folder, value.file, value.standalone())
+    for diagram in diagrams:
+        write_text(folder, diagram.file, diagram.standalone())
     _copy_assets(folders, folder / "assets")
     write_text(folder, "assets/search-index.js", search_index(journey))
     write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")

@@ -7,7 +7,6 @@ Links are relative to the page the SVG is inlined into (`root` is "" or "../").
 
 from __future__ import annotations
 
-import functools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import graphviz
 
 from ..model import Journey, Stage, Touchpoint, percent
 from . import links
+from .drawing import drawing
 
 #: light fills, each readable with black text; owners also carry their name, so colour is never the only signal
 PALETTE = ["#cfe2ff", "#d1e7dd", "#fff3cd", "#f8d7da", "#e2d9f3", "#d2f4ea", "#ffe5d0", "#e9ecef",
@@ -28,7 +28,17 @@ class Diagram:
     name: str  # file stem under diagrams/
     title: str
     description: str  # the text alternative
-    svg: str  # inline-ready markup
+    dot: str  # the graph, drawn by drawing.py (many at once) when the page needs it
+
+    @property
+    def svg(self) -> str:
+        """Inline-ready markup."""
+        return _inline(drawing(self.dot).svg, self.name, self.title, self.description)
+
+    @property
+    def note(self) -> str:
+        """Said under a diagram too large to draw in full."""
+        return drawing(self.dot).note
 
     @property
     def file(self) -> str:
@@ -54,13 +64,7 @@ def _label(*lines: str, width: int = 28) -> str:
 
 
 def _render(graph: graphviz.Digraph, name: str, title: str, description: str) -> Diagram:
-    return Diagram(name, title, description, _inline(_svg_of(graph.source), name, title, description))
-
-
-@functools.lru_cache(maxsize=1024)
-def _svg_of(dot_source: str) -> str:
-    """`dot`'s drawing of a graph, kept by its source: `serve` redraws only the diagrams an edit changed."""
-    return graphviz.Source(dot_source).pipe(format="svg", encoding="utf-8")
+    return Diagram(name, title, description, graph.source)
 
 
 def _inline(svg: str, name: str, title: str, description: str) -> str:

@@ -7,6 +7,7 @@ docs/templates.md documents the context.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from markupsafe import Markup, escape
 
 from ..findings import Finding, Severity
 from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition, percent
-from ..repository import repository_file
+from ..repository import path_in_repository, repository_file
 from ..urls import scheme_of
 from . import diagrams, links
 
@@ -56,9 +57,15 @@ class Site:
         self.findings = findings
         #: what the site counts and badges as gaps: errors and warnings, as the check does (info is not a gap)
         self.gaps = [f for f in findings if f.severity is not Severity.INFO]
+        self._gaps_by_file: dict[str, list[Finding]] = {}
+        for finding in self.gaps:
+            self._gaps_by_file.setdefault(finding.location.file, []).append(finding)
         self.colours = diagrams.owner_colours(journey)
         self.root = root
         self.emotions = EMOTIONS
+        self._owned: Counter | None = None
+        self._owner_findings: dict[str, list[Finding]] = {}
+        self._repository_folder: str | None = None  # asked of the disk once, not once per link
 
     # -- findings next to the things they are about --
 
@@ -71,12 +78,23 @@ class Site:
         return Markup(f'<{element} class="gap-inline">{icon("warn")}{escape(text)}</{element}>')
 
     def findings_in(self, origin: Origin) -> list[Finding]:
-        return [f for f in self.gaps if origin.holds(f.location)]
+        return [f for f in self.findings_in_file(origin.file) if origin.holds(f.location)]
 
     def findings_in_file(self, file: str) -> list[Finding]:
-        return [f for f in self.gaps if f.location.file == file]
+        return list(self._gaps_by_file.get(file, ()))
+
+    def owned(self, owner_id: str) -> int:
+        """How many touchpoints a team owns."""
+        if self._owned is None:
+            self._owned = Counter(t.owner for t in self.journey.touchpoints if t.owner)
+        return self._owned[owner_id]
 
     def owner_findings(self, owner_id: str) -> list[Finding]:
+        if owner_id not in self._owner_findings:
+            self._owner_findings[owner_id] = self._find_owner_findings(owner_id)
+        return self._owner_findings[owner_id]
+
+    def _find_owner_findings(self, owner_id: str) -> list[Finding]:
         owned: list[Origin] = [t.origin for t in self.journey.touchpoints if t.owner == owner_id]
         owned += [o.origin for o in self.journey.owners if o.id == owner_id]
         seen: list[Finding] = []
@@ -87,7 +105,9 @@ class Site:
     # -- links back to the YAML --
 
     def source_path(self, file: str) -> str:
-        return repository_file(self.root, file)
+        if self._repository_folder is None:
+            self._repository_folder = path_in_repository(self.root).as_posix()
+        return repository_file(self.root, file, self._repository_folder)
 
     def edit_url(self, file: str) -> str | None:
         """GitHub's editor for a file; its folder view for a folder ("briefs/", or "" for the map)."""

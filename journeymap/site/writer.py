@@ -1,6 +1,8 @@
 """The one place that touches the output folder: render beside it, then swap it in.
 
-A failed, interrupted or killed build leaves the previous site exactly as it
+A file whose bytes are the same as in the previous site is linked to it rather
+than written, so it keeps its modification time (and a static host, or rsync,
+sees only what changed). A failed, interrupted or killed build leaves the previous site exactly as it
 was, or the new one whole, never a mix: on Linux the two folders are exchanged
 in one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, and the next
 build restores the old site if a kill fell between them. Builds of one output
@@ -26,6 +28,8 @@ MARKER = ".journeymap-site"
 #: how long a build waits for another build of the same folder before it gives up
 LOCK_WAIT_SECONDS = 120.0
 _RENAME_EXCHANGE = 2
+#: each folder being staged, and the site it will replace: where write_text finds a file's previous bytes
+_previous: dict[Path, Path] = {}
 
 
 class UnsafeOutput(Exception):
@@ -49,12 +53,15 @@ def staged(output: Path) -> Iterator[Path]:
     with _locked(output):
         _recover(output)
         stage = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+        _previous[_absolute(stage)] = _absolute(output)
         try:
             yield stage
-            (stage / MARKER).write_text("built by journeymap; this folder is replaced on every build\n")
+            if not (stage / MARKER).exists():
+                (stage / MARKER).write_text("built by journeymap; this folder is replaced on every build\n")
             os.chmod(stage, 0o755)
             _swap(stage, output)
         finally:
+            _previous.pop(_absolute(stage), None)
             shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -129,8 +136,48 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def write_text(folder: Path, path: str, text: str) -> None:
-    target = folder / path
-    if not target.resolve().is_relative_to(folder.resolve()):
+    """Write a page (or link the previous site's copy when its bytes are the same)."""
+    target = _absolute(folder / path)
+    if not target.is_relative_to(_absolute(folder)):  # ids are slugs; this guards against a template's path
         raise UnsafeOutput(f"{path}: a page path that leads out of the site folder; nothing was written")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    data = text.encode("utf-8")
+    previous = previous_of(target)
+    if previous is not None and _same_bytes(previous, data) and link(previous, target):
+        return
+    target.write_bytes(data)
+
+
+def _absolute(path: Path) -> Path:
+    """Absolute, with `..` folded (not resolve(): no link-following per page; the stage holds no links)."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+def previous_of(path: Path) -> Path | None:
+    """The same file in the site being replaced, if `path` is in a folder being staged."""
+    for stage, output in _previous.items():
+        if path.is_relative_to(stage):
+            return output / path.relative_to(stage)
+    return None
+
+
+def link(source: Path, target: Path) -> bool:
+    """Give `target` the file at `source` (a hard link: same bytes, same time); False if the system cannot."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        try:
+            shutil.copy2(source, target)
+            return True
+        except OSError:
+            return False
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -1,0 +1,159 @@
+"""Graphviz's `dot`, run as few times as possible and never without a time limit.
+
+Starting `dot` costs about 5 ms; laying out one small graph about 0.4 ms. So the
+diagrams of a build are drawn together: one `dot` per core, each given many graphs
+in one input, its SVG output split back on document boundaries. Each drawing is
+kept by a hash of its DOT source and the Graphviz version, in this process and in
+the cache folder, so an unchanged diagram is never laid out twice.
+
+A graph `dot` cannot lay out within the time limit (`JOURNEYMAP_DOT_TIMEOUT`,
+default 60 s: a dense graph of a thousand nodes takes minutes) is laid out again
+with straight edges and bounded ranking and crossing work; if that is too slow too,
+the page says so instead of showing it. A build never hangs on a diagram.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import graphviz
+
+from ..cache import cache_dir, digest
+
+#: graphs at least this long (DOT statements) are drawn alone, so one slow graph cannot hold up the others
+LARGE_GRAPH_LINES = 1500
+#: the layout of a graph too large for the full one: straight edges, little ranking and crossing work
+SIMPLER_LAYOUT = ["-Gsplines=line", "-Gnslimit=2", "-Gnslimit1=2", "-Gmclimit=0.1", "-Gremincross=false",
+                  "-Gsearchsize=5"]
+_DOCUMENT_END = re.compile(r"(?<=</svg>\n)")
+
+
+@dataclass(frozen=True)
+class Drawing:
+    svg: str
+    note: str = ""  # what the page says about a diagram drawn the simpler way, or not drawn
+
+
+_drawn: dict[str, Drawing] = {}  # by DOT source, for the life of the process (serve redraws only what changed)
+
+
+def timeout() -> float:
+    return float(os.environ.get("JOURNEYMAP_DOT_TIMEOUT", "60"))
+
+
+def drawing(source: str) -> Drawing:
+    """The drawing of one graph (drawn now, alone, when `draw_all` was not given it)."""
+    if source not in _drawn:
+        draw_all([source])
+    return _drawn[source]
+
+
+def draw_all(sources: Iterable[str], use_cache: bool = True) -> None:
+    """Draw every graph not drawn yet: from the cache folder, else with one `dot` per core."""
+    missing = [s for s in dict.fromkeys(sources) if s not in _drawn]
+    if not missing:
+        return
+    stored = cache_dir() / "svg" if use_cache else None
+    keys = {source: digest(_dot_version(), source) for source in missing}
+    for source in missing:
+        cached = _read(stored, keys[source])
+        if cached is not None:
+            _drawn[source] = Drawing(cached)
+    missing = [s for s in missing if s not in _drawn]
+    if not missing:
+        return
+    large = [s for s in missing if s.count("\n") >= LARGE_GRAPH_LINES]
+    small = [s for s in missing if s.count("\n") < LARGE_GRAPH_LINES]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    chunks = [small[i::cores] for i in range(cores) if small[i::cores]] + [[s] for s in large]
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        for chunk, drawings in zip(chunks, pool.map(_draw_chunk, chunks), strict=True):
+            for source, drawn in zip(chunk, drawings, strict=True):
+                _drawn[source] = drawn
+                if not drawn.note:
+                    _write(stored, keys[source], drawn.svg)
+
+
+def _draw_chunk(sources: list[str]) -> list[Drawing]:
+    """Many graphs through one `dot`; when that fails or takes too long, each graph on its own."""
+    if len(sources) > 1:
+        try:
+            svgs = _run("".join(sources), timeout() + len(sources) * 0.05)
+            documents = [d for d in _DOCUMENT_END.split(svgs) if d.strip()]
+            if len(documents) == len(sources):
+                return [Drawing(d) for d in documents]
+        except (subprocess.TimeoutExpired, graphviz.CalledProcessError):
+            pass
+    return [_draw_alone(source) for source in sources]
+
+
+def _draw_alone(source: str) -> Drawing:
+    try:
+        return Drawing(_run(source, timeout()))
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        return Drawing(_run(source, timeout(), SIMPLER_LAYOUT),
+                       f"This diagram is too large to lay out fully within {timeout():g} s, so it is drawn with "
+                       "straight edges and a quicker layout; the tables on this page list everything in it.")
+    except subprocess.TimeoutExpired:
+        nodes = len(re.findall(r"^\s*(?!graph |node |edge )\S+ \[", source, flags=re.M))
+        return Drawing(_placeholder(nodes), f"This diagram ({nodes} boxes) is too large to lay out within "
+                                            f"{timeout():g} s, so it is not drawn; the tables on this page list "
+                                            "everything in it. Split the stage, or raise JOURNEYMAP_DOT_TIMEOUT.")
+
+
+def _run(source: str, seconds: float, options: list[str] | None = None) -> str:
+    executable = shutil.which("dot")
+    if executable is None:
+        raise graphviz.ExecutableNotFound(["dot"])
+    command = [executable, "-Tsvg", *(options or [])]
+    done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=seconds)  # kills on time
+    if done.returncode != 0:
+        raise graphviz.CalledProcessError(done.returncode, command, output=done.stdout, stderr=done.stderr)
+    return done.stdout.decode("utf-8")
+
+
+def _placeholder(nodes: int) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            '<svg xmlns="http://www.w3.org/2000/svg" width="420" height="40" viewBox="0 0 420 40">'
+            f'<text x="10" y="25" font-family="Helvetica" font-size="14">Not drawn: {nodes} boxes are too many '
+            'to lay out in time.</text></svg>\n')
+
+
+@cache
+def _dot_version() -> str:
+    try:
+        return ".".join(str(part) for part in graphviz.version())
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, RuntimeError):
+        return "unknown"
+
+
+def _read(folder: Path | None, key: str) -> str | None:
+    if folder is None:
+        return None
+    try:
+        text = (folder / f"{key}.svg").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if text.rstrip().endswith("</svg>") else None  # a truncated file is drawn again
+
+
+def _write(folder: Path | None, key: str, svg: str) -> None:
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        temporary.write_text(svg, encoding="utf-8")
+        os.replace(temporary, folder / f"{key}.svg")
+    except OSError:
+        pass

@@ -1,0 +1,78 @@
+"""Rebuild only what changed: a journey whose every input is as it was is taken from the last site.
+
+A journey's pages are made from its own files, the shared owners.yaml, its findings
+(which carry what other journeys contribute, such as an idle owner), the templates,
+the day and journeymap's own code. A hash of all that, per journey, is written into
+the site's marker file; the next build links the pages of a journey whose hash is
+unchanged from the previous site instead of rendering them (a hard link: same bytes,
+same modification time). Pages of a journey that did change are rendered, and those
+that come out byte for byte as before keep their time too (writer.write_text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..cache import code_version, digest
+from ..check import Checked
+from ..model import Journey
+from ..rules.review import today
+from .writer import MARKER, link
+
+
+def templates_digest(folders: list[Path]) -> str:
+    """Every file of the template folders, by path and bytes: an edited template or asset rebuilds all."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [str(path.relative_to(folder)), path.read_bytes()]
+    return digest(*parts)
+
+
+def journey_key(journey: Journey, checked: Checked, templates: str) -> str:
+    inputs = sorted((file, content) for file, content in checked.inputs.items()
+                    if file.startswith(journey.prefix) or "/" not in file)
+    return digest(code_version(), templates, today().isoformat(), str(checked.root.resolve()),
+                  str(checked.is_portfolio), journey.prefix, repr(inputs), repr(checked.findings_of(journey)))
+
+
+def marker(journeys: dict[str, tuple[str, list[str]]]) -> str:
+    """The marker file's text: what wrote the folder, and each journey's key and the files written for it."""
+    return json.dumps({"built_by": "journeymap; this folder is replaced on every build",
+                       "journeys": {prefix: {"key": key, "files": files} for prefix, (key, files) in journeys.items()}},
+                      indent=1, sort_keys=True) + "\n"
+
+
+def previous_build(output: Path) -> dict[str, tuple[str, list[str]]]:
+    """Each journey's key and files in the site at `output` (nothing when it has no marker, or an older one)."""
+    try:
+        journeys = json.loads((output / MARKER).read_text(encoding="utf-8"))["journeys"]
+        return {str(prefix): (str(entry["key"]), [str(f) for f in entry["files"]])
+                for prefix, entry in journeys.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def written(stage: Path, prefix: str, others: list[str]) -> list[str]:
+    """The files of one journey in the stage, relative to its folder (`others`: the other journeys' folders)."""
+    files = []
+    for folder, subfolders, names in os.walk(stage / prefix):
+        relative = Path(folder).relative_to(stage / prefix)
+        if not prefix and not relative.parts:
+            subfolders[:] = [s for s in subfolders if f"{s}/" not in others]
+        files += [(relative / name).as_posix() for name in names if relative.parts or name != MARKER]
+    return sorted(files)
+
+
+def reuse(previous: Path, stage: Path, prefix: str, files: list[str]) -> bool:
+    """Link the previous site's files of one journey (`prefix` "" for a lone journey) into the stage."""
+    for file in files:
+        target = stage / prefix / file
+        if ".." in Path(file).parts:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not (previous / prefix / file).is_file() or not link(previous / prefix / file, target):
+            return False
+    return True
