@@ -47,6 +47,9 @@ owners:
   - id: cs
     name: Customer Success
     department: Customer Success
+  - id: partners
+    name: Partnerships
+    department: Sales
 """,
     "alpha/personas.yaml": "personas:\n  - id: pat\n    name: Pat\n    role: Head of Ops\n",
     "alpha/journey.yaml": JOURNEY.format(title="Alpha journey", stages="visit, trial, buy"),
@@ -164,6 +167,15 @@ def test_a_team_page_shows_the_gaps_about_its_touchpoints_by_journey(site: Path,
     assert where(no_sla[0]) not in marketing
     unknown = [f for f in findings if f["rule"] == "unknown-owner"]
     assert unknown and not any(where(f) in page for f in unknown for page in (sales, marketing))
+
+
+def test_a_gap_in_the_shared_owners_file_shows_once_on_its_teams_page(site: Path, findings: list[dict]) -> None:
+    idle = [f for f in findings if f["rule"] == "idle-owner"]
+    assert [(f["file"], "partners" in f["message"]) for f in idle] == [("owners.yaml", True)]  # owns nothing
+    page = (site / "teams/partners.html").read_text()
+    assert page.count("idle-owner") == 1 and "This team owns no touchpoint in any journey." in page
+    row = (site / "teams/index.html").read_text().split('href="../teams/partners.html"', 1)[1].split("</tr>")[0]
+    assert text(row).endswith("0 of 2 0 1")  # journeys, touchpoints, gaps
 
 
 def test_every_link_of_the_portfolio_resolves(site: Path) -> None:
