@@ -123,9 +123,11 @@ def teams(checked: Checked, folder: str) -> list[Team]:
         for owner in journey.owners:
             if _shared(owner) and owner.id:
                 shared.setdefault(owner.id, owner)
-    per_journey = [(j, _gaps_by_owner(j, [f for f in _gaps(checked.findings_of(j)) if "/" in f.location.file]))
+    # a journey's gaps in its own files; those in the shared owners.yaml are the team's, shown once
+    per_journey = [(j, _gaps_by_owner([*j.touchpoints, *j.owners],
+                                      [f for f in _gaps(checked.findings_of(j)) if "/" in f.location.file]))
                    for j in checked.journeys]
-    in_shared_file = _gaps_by_owner_in(list(shared.values()), _gaps(checked.findings))
+    in_shared_file = _gaps_by_owner(list(shared.values()), _gaps(checked.findings))
     result = []
     for owner in shared.values():
         in_journeys = []
@@ -138,15 +140,10 @@ def teams(checked: Checked, folder: str) -> list[Team]:
     return result
 
 
-def _gaps_by_owner(journey: Journey, gaps: list[Finding]) -> dict[str, list[Finding]]:
-    """Each team's gaps in one journey: those inside its touchpoints or its own entry, as
-    `Site.owner_findings` finds them for one team, here for every team in one pass (fifty teams
-    asking forty journeys one by one took seconds)."""
-    return _gaps_by_owner_in([*journey.touchpoints, *journey.owners], gaps)
-
-
-def _gaps_by_owner_in(items: list[Touchpoint | Owner], gaps: list[Finding]) -> dict[str, list[Finding]]:
-    """owner id → the gaps inside the items (touchpoints by their owner, owners by their id), in `gaps`' order."""
+def _gaps_by_owner(items: list[Touchpoint | Owner], gaps: list[Finding]) -> dict[str, list[Finding]]:
+    """owner id → the gaps inside its items (touchpoints by their owner, owners' entries by their id), in
+    `gaps`' order: `Site.owner_findings` for every team in one pass (fifty teams asking forty journeys
+    one at a time took seconds)."""
     by_file: dict[str, list[Finding]] = {}
     for gap in gaps:
         by_file.setdefault(gap.location.file, []).append(gap)
@@ -174,16 +171,15 @@ def write_portfolio_pages(env: jinja2.Environment, checked: Checked, folder: Pat
         root = links.root_of(path)
         write_text(folder, path, _render_template(env, template, path, root=root, here=path, checked=checked,
                                                   journeys=checked.journeys, findings=checked.findings,
-                                                  **context))
+                                                  teams_index=teams_index, **context))
 
     team_folder = teams_folder(checked)
     teams_index = f"{team_folder}/{links.INDEX}"
     all_teams = teams(checked, team_folder)
-    write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=all_teams, teams_index=teams_index)
-    write(teams_index, "portfolio-teams.html", teams=all_teams, local_teams=local_teams(checked),
-          teams_index=teams_index)
+    write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=all_teams)
+    write(teams_index, "portfolio-teams.html", teams=all_teams, local_teams=local_teams(checked))
     for team in all_teams:
-        write(team.page, "portfolio-team.html", team=team, teams_index=teams_index)
+        write(team.page, "portfolio-team.html", team=team)
     write_text(folder, "assets/search-index.js", portfolio_search_index(
         checked.journeys, [(t.owner, t.page) for t in all_teams]))
     return 2 + len(all_teams)
