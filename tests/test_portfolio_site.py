@@ -76,6 +76,13 @@ owners:
                                   "    name: Weekly use\n    value: 0.5\n    unit: ratio\n",
                                   "  - id: onboarding\n    name: Onboarding call\n    owner: cs\n    intent: medium\n"
                                   "  - id: stray\n    name: Stray form\n    owner: nobody\n    intent: low\n"),
+    # gamma turns the weakest-link rule off: the index then marks neither its weakest link nor slowest stage
+    "gamma/personas.yaml": "personas:\n  - id: pat\n    name: Pat\n    role: Head of Ops\n",
+    "gamma/journey.yaml": JOURNEY.format(title="Gamma journey", stages="start, finish") + "checks:\n  weakest-link: off\n",
+    "gamma/stages/start.yaml": stage("start", 9, 100, None, "    name: Speed\n    value: 1\n",
+                                     "  - id: kickoff\n    name: Kickoff\n    owner: cs\n    intent: low\n"),
+    "gamma/stages/finish.yaml": stage("finish", 1, 50, None, "    name: Speed\n    value: 1\n",
+                                      "  - id: wrapup\n    name: Wrap-up\n    owner: cs\n    intent: low\n"),
 }
 
 
@@ -116,10 +123,12 @@ def test_index_shows_each_journeys_weakest_link_and_slowest_stage(site: Path) ->
     assert "Slowest stage Buy : 30 days (median)" in text(alpha)
     assert 'href="alpha/stages/buy.html">Buy</a>: 30 days' in alpha
     assert "Slowest stage Learn : 5 days (median)" in text(beta)
+    gamma = text(card(site, "gamma"))
+    assert "Weakest link not shown ( weakest-link is off) Slowest stage not shown ( weakest-link is off)" in gamma
 
 
 def test_index_counts_each_journeys_errors_and_warnings_as_the_check_does(site: Path, findings: list[dict]) -> None:
-    for slug in ("alpha", "beta"):
+    for slug in ("alpha", "beta", "gamma"):
         own = [f for f in findings if f["file"].startswith(f"{slug}/") or "/" not in f["file"]]
         errors = sum(f["severity"] == "error" for f in own)
         warnings = sum(f["severity"] == "warning" for f in own)
@@ -176,7 +185,7 @@ def test_a_gap_in_the_shared_owners_file_shows_once_on_its_teams_page(site: Path
     page = (site / "teams/partners.html").read_text()
     assert page.count("idle-owner") == 1 and "This team owns no touchpoint in any journey." in page
     row = (site / "teams/index.html").read_text().split('href="../teams/partners.html"', 1)[1].split("</tr>")[0]
-    assert text(row).endswith("0 of 2 0 1")  # journeys, touchpoints, gaps
+    assert text(row).endswith("0 of 3 0 1")  # journeys, touchpoints, gaps
 
 
 def test_every_link_of_the_portfolio_resolves(site: Path) -> None:
@@ -199,7 +208,7 @@ def test_the_portfolio_search_covers_every_journey_with_urls_that_exist(site: Pa
     by_title = {e["title"]: e for e in entries}
     assert by_title["Sees an ad (Alpha journey)"]["url"] == "alpha/stages/visit.html#tp-ad"
     assert by_title[f"Webinar ({HOSTILE})"]["url"] == "beta/stages/learn.html#tp-webinar"
-    assert {e["url"].split("/")[0] for e in entries} == {"alpha", "beta", "teams"}
+    assert {e["url"].split("/")[0] for e in entries} == {"alpha", "beta", "gamma", "teams"}
     assert by_title["Marketing (all journeys)"]["url"] == "teams/mkt.html"
     for html in ("index.html", "teams/index.html", "teams/sales.html"):
         scripts = re.findall(r'<script src="([^"]+)"', (site / html).read_text())
