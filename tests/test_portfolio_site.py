@@ -78,7 +78,8 @@ owners:
                                   "  - id: stray\n    name: Stray form\n    owner: nobody\n    intent: low\n"),
     # gamma turns the weakest-link rule off: the index then marks neither its weakest link nor slowest stage
     "gamma/personas.yaml": "personas:\n  - id: pat\n    name: Pat\n    role: Head of Ops\n",
-    "gamma/journey.yaml": JOURNEY.format(title="Gamma journey", stages="start, finish") + "checks:\n  weakest-link: off\n",
+    "gamma/journey.yaml": JOURNEY.format(title="Gamma journey", stages="start, finish")
+    + "checks:\n  weakest-link: off\n",
     "gamma/stages/start.yaml": stage("start", 9, 100, None, "    name: Speed\n    value: 1\n",
                                      "  - id: kickoff\n    name: Kickoff\n    owner: cs\n    intent: low\n"),
     "gamma/stages/finish.yaml": stage("finish", 1, 50, None, "    name: Speed\n    value: 1\n",
