@@ -139,9 +139,10 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
             built[journey.prefix] = (keys[journey.prefix], incremental.written(folder, journey.prefix, others))
         pages_written = sum(1 for _, files in built.values() for file in files if file.endswith(".html"))
         if checked.is_portfolio:
+            from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
+
             _copy_assets(folders, folder / "assets")
-            write_text(folder, links.INDEX, _render_portfolio(env, checked))
-            pages_written += 1
+            pages_written += write_portfolio_pages(env, checked, folder)
         (folder / MARKER).write_text(incremental.marker(built), encoding="utf-8")
     return Built(output, pages_written)
 
@@ -218,11 +219,6 @@ def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journe
     write_text(folder, "assets/search-index.js", search_index(journey))
     write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")
     return len(all_pages)
-
-
-def _render_portfolio(env: jinja2.Environment, checked: Checked) -> str:
-    return _render_template(env, "portfolio.html", links.INDEX, root="", journeys=checked.journeys,
-                            findings=checked.findings, checked=checked)
 
 
 def _render(env: jinja2.Environment, page: Page, site: Site, nav: list[tuple[str, str]]) -> str:

@@ -19,6 +19,8 @@ BRIEFS = "briefs/index.html"
 EXPERIMENTS = "experiments/index.html"
 EVIDENCE = "evidence/index.html"
 STAGES = "stages/index.html"
+#: a portfolio's folder of team pages (one per team of its shared owners.yaml), beside the journeys' folders
+TEAMS = "teams"
 
 
 def file_name(item_id: str) -> str:

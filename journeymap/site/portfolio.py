@@ -1,0 +1,185 @@
+"""A portfolio's own pages: every journey at a glance, a page per shared team, one search over all.
+
+Each journey of a portfolio is a whole site of its own under `<slug>/`; these pages sit above
+them at the portfolio root and only link down into them, so a journey's site still stands alone.
+The figures come from the model (`Journey.shown_weakest_link`, `shown_slowest_stage`, metrics)
+and the check's findings, never recomputed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..check import Checked
+from ..findings import Finding, Severity
+from ..model import SLUG, Journey, Metric, Owner, Stage, Touchpoint, Transition
+from . import _render_template, links  # site/__init__ imports this module only inside build_site
+from .search import portfolio_search_index
+from .writer import write_text
+
+
+@dataclass(frozen=True)
+class StageHealth:
+    """One stage's health metric against its target, in words (the page never says it in colour alone)."""
+
+    stage: Stage
+    metric: Metric | None
+
+    @property
+    def status(self) -> str:
+        metric = self.metric
+        if metric is None:
+            return "no health metric"
+        if metric.value is None:
+            return "not measured"
+        if metric.on_target is None:
+            return "no target"
+        if metric.on_target:
+            return "on target"
+        return "above target" if metric.better == "lower" else "below target"
+
+    @property
+    def state(self) -> str:
+        """on, off or missing: the CSS class (and icon) beside the words."""
+        return {"on target": "on", "below target": "off", "above target": "off"}.get(self.status, "missing")
+
+
+@dataclass(frozen=True)
+class JourneyCard:
+    """What the portfolio index says about one journey."""
+
+    journey: Journey
+    weakest: Transition | None
+    slowest: Stage | None
+    errors: int
+    warnings: int
+    health: list[StageHealth]
+
+
+@dataclass(frozen=True)
+class TeamInJourney:
+    """What one team owns in one journey, and the gaps there with its name on them."""
+
+    journey: Journey
+    touchpoints: list[Touchpoint]
+    gaps: list[Finding]
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team of the shared owners.yaml, across every journey of the portfolio."""
+
+    owner: Owner
+    page: str  # from the portfolio root
+    journeys: list[TeamInJourney]  # those where it owns a touchpoint or has a gap
+    shared_gaps: list[Finding]  # about its entry in the shared owners.yaml: shown once, not per journey
+
+    @property
+    def touchpoint_count(self) -> int:
+        return sum(len(j.touchpoints) for j in self.journeys)
+
+    @property
+    def gap_count(self) -> int:
+        return len(self.shared_gaps) + sum(len(j.gaps) for j in self.journeys)
+
+
+def teams_folder(checked: Checked) -> str:
+    """`teams/`, beside the journeys' folders; another name when a journey's folder is called so, which
+    would otherwise have its own pages overwritten."""
+    slugs = {j.slug for j in checked.journeys}
+    return next(name for name in (links.TEAMS, f"{links.TEAMS}-all", f"{links.TEAMS}-of-portfolio")
+                if name not in slugs)
+
+
+def _gaps(findings: list[Finding]) -> list[Finding]:
+    """Errors and warnings: what the site counts as gaps (information is not one)."""
+    return [f for f in findings if f.severity is not Severity.INFO]
+
+
+def journey_cards(checked: Checked) -> list[JourneyCard]:
+    cards = []
+    for journey in checked.journeys:
+        own = checked.findings_of(journey)
+        cards.append(JourneyCard(
+            journey, journey.shown_weakest_link(), journey.shown_slowest_stage(),
+            sum(f.severity is Severity.ERROR for f in own), sum(f.severity is Severity.WARNING for f in own),
+            [StageHealth(stage, stage.health) for stage in journey.stages]))
+    return cards
+
+
+def _shared(owner: Owner) -> bool:
+    """Defined in the portfolio's owners.yaml (at its root), not in one journey's own file."""
+    return "/" not in owner.origin.file
+
+
+def teams(checked: Checked, folder: str) -> list[Team]:
+    """Every team of the shared owners.yaml, in the file's order, each once (the first definition);
+    its page is `<folder>/<id>.html`."""
+    shared: dict[str, Owner] = {}
+    for journey in checked.journeys:
+        for owner in journey.owners:
+            if _shared(owner) and owner.id:
+                shared.setdefault(owner.id, owner)
+    # a journey's gaps in its own files; those in the shared owners.yaml are the team's, shown once
+    per_journey = [(j, _gaps_by_owner([*j.touchpoints, *j.owners],
+                                      [f for f in _gaps(checked.findings_of(j)) if "/" in f.location.file]))
+                   for j in checked.journeys]
+    in_shared_file = _gaps_by_owner(list(shared.values()), _gaps(checked.findings))
+    result = []
+    for owner in shared.values():
+        in_journeys = []
+        for journey, gaps in per_journey:
+            owned = [t for s in journey.stages for t in s.touchpoints if t.owner == owner.id]
+            if owned or gaps.get(owner.id):
+                in_journeys.append(TeamInJourney(journey, owned, gaps.get(owner.id, [])))
+        result.append(Team(owner, f"{folder}/{links.file_name(owner.id)}.html", in_journeys,
+                           in_shared_file.get(owner.id, [])))
+    return result
+
+
+def _gaps_by_owner(items: list[Touchpoint | Owner], gaps: list[Finding]) -> dict[str, list[Finding]]:
+    """owner id → the gaps inside its items (touchpoints by their owner, owners' entries by their id), in
+    `gaps`' order: `Site.owner_findings` for every team in one pass (fifty teams asking forty journeys
+    one at a time took seconds)."""
+    by_file: dict[str, list[Finding]] = {}
+    for gap in gaps:
+        by_file.setdefault(gap.location.file, []).append(gap)
+    held: dict[str, set[Finding]] = {}
+    for item in items:
+        owner_id = item.owner if isinstance(item, Touchpoint) else item.id
+        in_file = by_file.get(item.origin.file)
+        if owner_id and in_file:
+            first, last = item.origin.span()  # the slow part: computed once per item that may hold a gap
+            held.setdefault(owner_id, set()).update(
+                g for g in in_file if g.location.line is not None and first <= g.location.line <= last)
+    return {owner_id: [g for g in gaps if g in found] for owner_id, found in held.items() if found}
+
+
+def local_teams(checked: Checked) -> list[tuple[Journey, Owner]]:
+    """Teams a journey keeps in its own owners.yaml: listed on the teams page, linked to that journey."""
+    shared = {o.id for j in checked.journeys for o in j.owners if _shared(o)}
+    return [(j, o) for j in checked.journeys for o in j.owners
+            if not _shared(o) and o.id not in shared and SLUG.match(o.id)]
+
+
+def write_portfolio_pages(env: jinja2.Environment, checked: Checked, folder: Path) -> int:
+    """Write the portfolio's index, its team pages and its search index; the number of pages written."""
+    def write(path: str, template: str, **context: object) -> None:
+        root = links.root_of(path)
+        write_text(folder, path, _render_template(env, template, path, root=root, here=path, checked=checked,
+                                                  journeys=checked.journeys, findings=checked.findings,
+                                                  teams_index=teams_index, **context))
+
+    team_folder = teams_folder(checked)
+    teams_index = f"{team_folder}/{links.INDEX}"
+    all_teams = teams(checked, team_folder)
+    write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=all_teams)
+    write(teams_index, "portfolio-teams.html", teams=all_teams, local_teams=local_teams(checked))
+    for team in all_teams:
+        write(team.page, "portfolio-team.html", team=team)
+    write_text(folder, "assets/search-index.js", portfolio_search_index(
+        checked.journeys, [(t.owner, t.page) for t in all_teams]))
+    return 2 + len(all_teams)
