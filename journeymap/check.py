@@ -26,6 +26,8 @@ class Checked:
     is_portfolio: bool = False
     #: a hash of each file read, by its path: what a build compares to tell which journeys changed
     inputs: dict[str, str] = field(default_factory=dict)
+    #: each journey's folder in the portfolio ("new-logo/"), or "" for a lone journey, known without the journeys
+    prefixes: list[str] = field(default_factory=list)
     #: the journeys, or how to build them when a cached result made that unnecessary so far
     _journeys: list[Journey] | Callable[[], list[Journey]] = field(default_factory=list, repr=False)
 
@@ -42,7 +44,10 @@ class Checked:
 
     def findings_of(self, journey: Journey) -> list[Finding]:
         """A journey's own findings, and those in files it shares (the portfolio's owners.yaml)."""
-        return [f for f in self.findings if f.location.file.startswith(journey.prefix) or "/" not in f.location.file]
+        return self.findings_under(journey.prefix)
+
+    def findings_under(self, prefix: str) -> list[Finding]:
+        return [f for f in self.findings if f.location.file.startswith(prefix) or "/" not in f.location.file]
 
 
 def check_map(root: Path, use_cache: bool = True) -> Checked:
@@ -61,6 +66,7 @@ def check_map(root: Path, use_cache: bool = True) -> Checked:
     shared_path = shared_owners_file(root) if portfolio else None
     listings = [list_folder(folder, f"{folder.name}/" if portfolio else "", shared_owners=shared_path is not None)
                 for folder in folders]
+    prefixes = [listing.prefix for listing in listings]
     files = [(kind, path, rel, listing.root) for listing in listings for kind, path, rel in listing.files]
     if shared_path is not None:
         files.insert(0, ("owners", shared_path, shared_path.name, root))
@@ -86,13 +92,13 @@ def check_map(root: Path, use_cache: bool = True) -> Checked:
     stored = cache.whole(key)
     if stored is not None:
         findings, files_checked = stored
-        return Checked(root, findings, files_checked, portfolio, hashes, lambda: journeys()[0])
+        return Checked(root, findings, files_checked, portfolio, hashes, prefixes, lambda: journeys()[0])
     built, files_checked = _journeys(listings, read, shared_path)
     findings = [f for journey in built for f in rules.find_gaps(journey)]
     unique = sorted(dict.fromkeys(findings), key=Finding.sort_key)  # shared files are checked once per journey
     cache.keep_whole(key, (unique, files_checked))
     cache.save({(rel, kind) for kind, _, rel, _ in files})
-    return Checked(root, unique, files_checked, portfolio, hashes, built)
+    return Checked(root, unique, files_checked, portfolio, hashes, prefixes, built)
 
 
 #: below this many files to parse, starting worker processes costs more than it saves

@@ -136,19 +136,37 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
                    f"{' and ' + str(counts['warnings']) + ' warnings (--strict)' if strict else ''}; "
                    "fix them, or use --keep-going to render the site with its gaps page", err=True)
         sys.exit(EXIT_FAILED)
-    built = _build_site(checked, Path(output), Path(templates) if templates else None)
-    click.echo(f"built {built.pages} pages into {output}/ in {time.perf_counter() - started:.2f} s", err=True)
+    built = _build_site(checked, Path(output), Path(templates) if templates else None, not no_cache,
+                        _progress(started) if sys.stderr.isatty() else None)
+    unchanged = f", {built.reused} unchanged since the last build" if built.reused else ""
+    click.echo(f"built {built.pages} pages into {output}/ in {time.perf_counter() - started:.2f} s{unchanged}",
+               err=True)
     sys.exit(EXIT_FAILED if failing else EXIT_OK)
 
 
-def _build_site(checked: Checked, output: Path, templates: Path | None) -> Built:
+def _progress(started: float) -> Callable[[int, int, int], None]:
+    """On a terminal, a build that takes over a second says how far it is, on one line it rewrites."""
+    import time
+
+    def show(done: int, total: int, pages: int) -> None:
+        elapsed = time.perf_counter() - started
+        if elapsed > 1:
+            end = "\n" if done == total else ""
+            click.echo(f"\rrendering: {done}/{total} journeys, {pages:,} pages ({pages / elapsed:,.0f} pages/s)",
+                       err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+    return show
+
+
+def _build_site(checked: Checked, output: Path, templates: Path | None, use_cache: bool = True,
+                progress: Callable[[int, int, int], None] | None = None) -> Built:
     import graphviz
 
     from .site import TemplateProblem, build_site
     from .site.writer import UnsafeOutput
 
     try:
-        return build_site(checked, output, templates)
+        return build_site(checked, output, templates, use_cache, progress)
     except graphviz.ExecutableNotFound:
         click.echo("journeymap: Graphviz's `dot` is not installed; install it with `sudo apt-get install "
                    "graphviz`, `brew install graphviz` or `winget install Graphviz.Graphviz`", err=True)

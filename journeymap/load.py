@@ -77,11 +77,16 @@ class Document:
             spans = {}
             for position, (line, _) in self.positions.items():
                 for size in range(len(position) + 1):
-                    prefix = position[:size]
-                    first, last = spans.get(prefix, (line, line))
-                    spans[prefix] = (min(first, line), max(last, line))
+                    span = spans.get(position[:size])
+                    if span is None:
+                        spans[position[:size]] = [line, line]
+                    elif line < span[0]:
+                        span[0] = line
+                    elif line > span[1]:
+                        span[1] = line
             self.__dict__["_spans"] = spans
-        return spans.get(path)
+        span = spans.get(path)
+        return None if span is None else (span[0], span[1])
 
     def at(self, *path: Any) -> Location:
         """The location of a value, or of its nearest enclosing value that has one."""

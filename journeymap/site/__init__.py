@@ -17,6 +17,7 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import Markup, escape
 
+from ..cache import cache_dir
 from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
@@ -63,6 +64,7 @@ class TemplateProblem(Exception):
 class Built:
     output: Path
     pages: int
+    reused: int = 0  # of those, pages linked unchanged from the previous build
 
 
 def template_folders(source: Path, override: Path | None = None) -> list[Path]:
@@ -73,11 +75,12 @@ def template_folders(source: Path, override: Path | None = None) -> list[Path]:
     return [*user[:1], bundled]
 
 
-def environment(folders: list[Path]) -> jinja2.Environment:
+def environment(folders: list[Path], use_cache: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        bytecode_cache=_compiled_templates() if use_cache else None)
     env.filters["markdown"] = render_markdown
     env.filters["code_spans"] = code_spans
     env.filters["link_target"] = link_target
@@ -85,6 +88,16 @@ def environment(folders: list[Path]) -> jinja2.Environment:
     env.globals["csp"] = CONTENT_SECURITY_POLICY
     env.globals["icon"] = icon
     return env
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates (keyed by each template's source), beside our other caches."""
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 #: what Markdown in a brief or note may keep: ordinary Markdown and safe HTML, nothing that runs or redirects
@@ -120,31 +133,33 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
     """
     check_output(output, checked.root)
     folders = template_folders(checked.root, templates)
-    env = environment(folders)
-    templates_key = incremental.templates_digest(folders)
-    keys = {journey.prefix: incremental.journey_key(journey, checked, templates_key) for journey in checked.journeys}
+    env = environment(folders, use_cache)
+    keys = incremental.keys(checked, incremental.templates_digest(folders))
     with staged(output) as folder:
         previous = incremental.previous_build(output) if use_cache else {}  # under the lock: no build swaps it
         built: dict[str, tuple[str, list[str]]] = {}
-        todo = []
-        for journey in checked.journeys:
-            key, files = previous.get(journey.prefix, ("", []))
-            if key == keys[journey.prefix] and incremental.reuse(output, folder, journey.prefix, files):
-                built[journey.prefix] = (key, files)
-            else:
-                todo.append(journey)
+        for prefix, key in keys.items():
+            before, files = previous.get(prefix, ("", []))
+            if before == key and incremental.reuse(output, folder, prefix, files):
+                built[prefix] = (key, files)
+        reused = _pages(built)
+        stale = [prefix for prefix in checked.prefixes if prefix not in built]
+        todo = [journey for journey in checked.journeys if journey.prefix in stale] if stale else []
         _render_journeys(_Job(env, folders, checked, todo, folder, use_cache), progress)
-        others = [journey.prefix for journey in checked.journeys]
-        for journey in todo:
-            built[journey.prefix] = (keys[journey.prefix], incremental.written(folder, journey.prefix, others))
-        pages_written = sum(1 for _, files in built.values() for file in files if file.endswith(".html"))
-        if checked.is_portfolio:
+        if checked.is_portfolio and "" not in built:
             from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
 
             _copy_assets(folders, folder / "assets")
-            pages_written += write_portfolio_pages(env, checked, folder)
+            write_portfolio_pages(env, checked, folder)
+            stale.append("")
+        for prefix in stale:
+            built[prefix] = (keys[prefix], incremental.written(folder, prefix, checked.prefixes))
         (folder / MARKER).write_text(incremental.marker(built), encoding="utf-8")
-    return Built(output, pages_written)
+    return Built(output, _pages(built), reused)
+
+
+def _pages(built: dict[str, tuple[str, list[str]]]) -> int:
+    return sum(1 for _, files in built.values() for file in files if file.endswith(".html"))
 
 
 #: called after each journey is rendered: (journeys done, journeys to render, pages so far)
@@ -170,7 +185,8 @@ def _render_journeys(job: _Job, progress: Progress | None) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     pages_written, done = 0, 0
     _job = job
-    _compile_templates(job.env)  # once, before any fork, rather than in every worker
+    if job.journeys:
+        _compile_templates(job.env)  # once, before any fork, rather than in every worker
     try:
         if len(job.journeys) > 1 and cores > 1 and sys.platform == "linux":
             with multiprocessing.get_context("fork").Pool(min(cores, len(job.journeys))) as pool:

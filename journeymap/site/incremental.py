@@ -17,7 +17,6 @@ from pathlib import Path
 
 from ..cache import code_version, digest
 from ..check import Checked
-from ..model import Journey
 from ..rules.review import today
 from .writer import MARKER, link
 
@@ -31,11 +30,17 @@ def templates_digest(folders: list[Path]) -> str:
     return digest(*parts)
 
 
-def journey_key(journey: Journey, checked: Checked, templates: str) -> str:
-    inputs = sorted((file, content) for file, content in checked.inputs.items()
-                    if file.startswith(journey.prefix) or "/" not in file)
-    return digest(code_version(), templates, today().isoformat(), str(checked.root.resolve()),
-                  str(checked.is_portfolio), journey.prefix, repr(inputs), repr(checked.findings_of(journey)))
+def keys(checked: Checked, templates: str) -> dict[str, str]:
+    """A key per part of the site: each journey by its prefix, and a portfolio's own pages by ""."""
+    common = (code_version(), templates, today().isoformat(), str(checked.root.resolve()), str(checked.is_portfolio))
+    keys = {}
+    for prefix in checked.prefixes:
+        inputs = sorted((file, content) for file, content in checked.inputs.items()
+                        if file.startswith(prefix) or "/" not in file)
+        keys[prefix] = digest(*common, prefix, repr(inputs), repr(checked.findings_under(prefix)))
+    if checked.is_portfolio:  # the index, team pages and search draw on every journey
+        keys[""] = digest(*common, *sorted(keys.values()))
+    return keys
 
 
 def marker(journeys: dict[str, tuple[str, list[str]]]) -> str:
@@ -67,12 +72,16 @@ def written(stage: Path, prefix: str, others: list[str]) -> list[str]:
 
 
 def reuse(previous: Path, stage: Path, prefix: str, files: list[str]) -> bool:
-    """Link the previous site's files of one journey (`prefix` "" for a lone journey) into the stage."""
+    """Link the previous site's files of one part (`prefix`) into the stage; False when one is missing."""
+    made: set[str] = set()
+    source, target = os.path.join(previous, prefix), os.path.join(stage, prefix)  # strings: thousands of files
     for file in files:
-        target = stage / prefix / file
-        if ".." in Path(file).parts:
+        if ".." in file.split("/") or file.startswith("/"):
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not (previous / prefix / file).is_file() or not link(previous / prefix / file, target):
+        folder = os.path.dirname(file)
+        if folder not in made:
+            os.makedirs(os.path.join(target, folder), exist_ok=True)
+            made.add(folder)
+        if not link(Path(source, file), Path(target, file)):
             return False
     return True

@@ -162,10 +162,12 @@ def previous_of(path: Path) -> Path | None:
 
 
 def link(source: Path, target: Path) -> bool:
-    """Give `target` the file at `source` (a hard link: same bytes, same time); False if the system cannot."""
+    """Give `target` the file at `source` (a hard link: same bytes, same time); False when there is none."""
     try:
         os.link(source, target)
         return True
+    except FileNotFoundError:
+        return False
     except OSError:
         try:
             shutil.copy2(source, target)
