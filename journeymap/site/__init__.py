@@ -154,7 +154,7 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
             stale.append("")
         for prefix in stale:
             built[prefix] = (keys[prefix], incremental.written(folder, prefix, checked.prefixes))
-        (folder / MARKER).write_text(incremental.marker(built), encoding="utf-8")
+        write_text(folder, MARKER, incremental.marker(built))
     return Built(output, _pages(built), reused)
 
 

@@ -34,6 +34,8 @@ LARGE_GRAPH_LINES = 1500
 SIMPLER_LAYOUT = ["-Gsplines=line", "-Gnslimit=2", "-Gnslimit1=2", "-Gmclimit=0.1", "-Gremincross=false",
                   "-Gsearchsize=5"]
 _DOCUMENT_END = re.compile(r"(?<=</svg>\n)")
+#: dot names the group of every graph after the first of a run `page0,1_graph0`; alone it is `graph0`
+_LATER_PAGE = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,10 @@ def _draw_chunk(sources: list[str]) -> list[Drawing]:
     """Many graphs through one `dot`; when that fails or takes too long, each graph on its own."""
     if len(sources) > 1:
         try:
-            svgs = _run("".join(sources), timeout() + len(sources) * 0.05)
+            svgs = _run("".join(sources), timeout())
             documents = [d for d in _DOCUMENT_END.split(svgs) if d.strip()]
-            if len(documents) == len(sources):
-                return [Drawing(d) for d in documents]
+            if len(documents) == len(sources):  # each as dot draws it alone, wherever it fell in the batch
+                return [Drawing(_LATER_PAGE.sub(r'<g id="\1" class="graph"', d, count=1)) for d in documents]
         except (subprocess.TimeoutExpired, graphviz.CalledProcessError):
             pass
     return [_draw_alone(source) for source in sources]
