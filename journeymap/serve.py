@@ -58,12 +58,12 @@ class Site:
 
         started = time.perf_counter()
         try:
-            checked = check_map(self.source)
+            checked = check_map(self.source, parallel=False)  # this process has threads: it must not fork
             self.problems = [_describe(f) for f in checked.findings if f.severity is Severity.ERROR]
             if self.problems and self.folder.is_dir():
                 self.log(f"the map has {len(self.problems)} errors: still serving the last good build")
             else:
-                build_site(checked, self.folder, self.templates)
+                build_site(checked, self.folder, self.templates, parallel=False)
                 errors = f"; {len(self.problems)} errors" if self.problems else ""
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s{errors}")
         except (MapNotFound, TemplateProblem, OSError) as error:

@@ -106,3 +106,49 @@ def test_the_old_site_is_moved_aside_on_its_own_file_system() -> None:
                 writer.write_text(stage, "index.html", text)
         assert (output / "index.html").read_text() == "new"
         assert [p.name for p in Path(elsewhere).iterdir()] == ["site"]
+
+
+def test_a_page_with_the_same_bytes_is_the_previous_file_and_keeps_its_time(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "same.html", "unchanged")
+        writer.write_text(stage, "edited.html", "before")
+    same, edited = (output / "same.html").stat(), (output / "edited.html").stat()
+    with writer.staged(output) as stage:
+        assert writer.previous_of(stage / "x/y.html") == writer._absolute(output / "x/y.html")
+        writer.write_text(stage, "same.html", "unchanged")
+        writer.write_text(stage, "edited.html", "after!")  # a different length
+        writer.write_text(stage, "new.html", "new")
+    assert (output / "same.html").stat().st_ino == same.st_ino
+    assert (output / "same.html").stat().st_mtime_ns == same.st_mtime_ns
+    assert (output / "edited.html").stat().st_ino != edited.st_ino
+    assert snapshot(output) == {writer.MARKER: snapshot(output)[writer.MARKER], "same.html": b"unchanged",
+                                "edited.html": b"after!", "new.html": b"new"}
+    assert writer.previous_of(tmp_path / "elsewhere.html") is None  # nothing is being staged now
+
+
+def test_same_length_different_bytes_is_written(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "page.html", "aaaa")
+    with writer.staged(output) as stage:
+        writer.write_text(stage, "page.html", "bbbb")
+    assert (output / "page.html").read_text() == "bbbb"
+
+
+def test_link_copies_where_hard_links_are_refused_and_says_when_there_is_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "source.html"
+    source.write_text("page")
+    assert writer.link(source, tmp_path / "linked.html")
+    assert (tmp_path / "linked.html").stat().st_ino == source.stat().st_ino
+
+    def refused(*_: object) -> None:
+        raise PermissionError("no hard links on this file system")
+
+    monkeypatch.setattr(writer.os, "link", refused)
+    assert writer.link(source, tmp_path / "copied.html")
+    copied = (tmp_path / "copied.html").stat()
+    assert copied.st_ino != source.stat().st_ino and copied.st_mtime_ns == source.stat().st_mtime_ns
+    assert not writer.link(tmp_path / "missing.html", tmp_path / "never.html")
+    assert not (tmp_path / "never.html").exists()

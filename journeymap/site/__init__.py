@@ -125,11 +125,12 @@ def code_spans(text: str) -> Markup:
 
 
 def build_site(checked: Checked, output: Path, templates: Path | None = None, use_cache: bool = True,
-               progress: Progress | None = None) -> Built:
+               progress: Progress | None = None, parallel: bool = True) -> Built:
     """Render every journey (a portfolio: each in its own folder, under an index of journeys).
 
     Journeys whose inputs are unchanged since the last build are linked from the previous site
-    (incremental.py); the others render on every core, their diagrams drawn a batch at a time.
+    (incremental.py); the others render on every core (unless `parallel` is False: a process with
+    threads must not fork), their diagrams drawn a batch at a time.
     """
     check_output(output, checked.root)
     folders = template_folders(checked.root, templates)
@@ -145,7 +146,7 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
         reused = _pages(built)
         stale = [prefix for prefix in checked.prefixes if prefix not in built]
         todo = [journey for journey in checked.journeys if journey.prefix in stale] if stale else []
-        _render_journeys(_Job(env, folders, checked, todo, folder, use_cache), progress)
+        _render_journeys(_Job(env, folders, checked, todo, folder, use_cache, parallel), progress)
         if checked.is_portfolio and "" not in built:
             from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
 
@@ -174,6 +175,7 @@ class _Job:
     journeys: list[Journey]
     folder: Path
     use_cache: bool
+    parallel: bool = True
 
 
 _job: _Job | None = None  # what forked workers render, by journey index
@@ -188,7 +190,7 @@ def _render_journeys(job: _Job, progress: Progress | None) -> int:
     if job.journeys:
         _compile_templates(job.env)  # once, before any fork, rather than in every worker
     try:
-        if len(job.journeys) > 1 and cores > 1 and sys.platform == "linux":
+        if job.parallel and len(job.journeys) > 1 and cores > 1 and sys.platform == "linux":
             with multiprocessing.get_context("fork").Pool(min(cores, len(job.journeys))) as pool:
                 for count in pool.imap_unordered(_render_one, range(len(job.journeys))):
                     pages_written, done = pages_written + count, done + 1
