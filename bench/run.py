@@ -36,15 +36,17 @@ def measure(command: list[str], env: dict[str, str], prepare=None) -> tuple[floa
     """Seconds, peak MB of the largest process, and peak MB of the whole process tree (workers included)."""
     if prepare:
         prepare()
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    tree = TreeMemory(process.pid)
-    tree.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    tree.stop()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a pipe nobody reads fills and stalls the build
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        tree = TreeMemory(process.pid)
+        tree.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        tree.stop()
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024, tree.peak_mb
 
 

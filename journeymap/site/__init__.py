@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,14 +145,12 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
                 built[prefix] = (key, files)
         reused = _pages(built)
         stale = [prefix for prefix in checked.prefixes if prefix not in built]
-        todo = [journey for journey in checked.journeys if journey.prefix in stale] if stale else []
-        _render_journeys(_Job(env, folders, checked, todo, folder, use_cache, parallel), progress)
+        todo: list[Journey | None] = [journey for journey in checked.journeys if journey.prefix in stale] \
+            if stale else []
         if checked.is_portfolio and "" not in built:
-            from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
-
-            _copy_assets(folders, folder / "assets")
-            write_portfolio_pages(env, checked, folder)
+            todo.insert(0, None)  # the portfolio's own pages: the longest part, so it starts first
             stale.append("")
+        _render_parts(_Job(env, folders, checked, todo, folder, use_cache, parallel), progress)
         for prefix in stale:
             built[prefix] = (keys[prefix], incremental.written(folder, prefix, checked.prefixes))
         write_text(folder, MARKER, incremental.marker(built))
@@ -172,7 +170,7 @@ class _Job:
     env: jinja2.Environment
     folders: list[Path]
     checked: Checked
-    journeys: list[Journey]
+    parts: list[Journey | None]  # None: the portfolio's own pages
     folder: Path
     use_cache: bool
     parallel: bool = True
@@ -181,29 +179,29 @@ class _Job:
 _job: _Job | None = None  # what forked workers render, by journey index
 
 
-def _render_journeys(job: _Job, progress: Progress | None) -> int:
-    """Render each journey; several at once in forked processes when there are several and cores to spare."""
+def _render_parts(job: _Job, progress: Progress | None) -> None:
+    """Render each part; several at once in forked processes when there are several and cores to spare."""
     global _job
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    pages_written, done = 0, 0
+    pages_written, done, journeys = 0, 0, sum(1 for part in job.parts if part is not None)
     _job = job
-    if job.journeys:
+    if job.parts:
         _compile_templates(job.env)  # once, before any fork, rather than in every worker
+    def rendered(results: Iterable[tuple[bool, int]]) -> None:
+        nonlocal pages_written, done
+        for is_journey, count in results:
+            pages_written, done = pages_written + count, done + is_journey
+            if progress and is_journey:
+                progress(done, journeys, pages_written)
+
     try:
-        if job.parallel and len(job.journeys) > 1 and cores > 1 and sys.platform == "linux":
-            with multiprocessing.get_context("fork").Pool(min(cores, len(job.journeys))) as pool:
-                for count in pool.imap_unordered(_render_one, range(len(job.journeys))):
-                    pages_written, done = pages_written + count, done + 1
-                    if progress:
-                        progress(done, len(job.journeys), pages_written)
+        if job.parallel and len(job.parts) > 1 and cores > 1 and sys.platform == "linux":
+            with multiprocessing.get_context("fork").Pool(min(cores, len(job.parts))) as pool:
+                rendered(pool.imap_unordered(_render_one, range(len(job.parts))))
         else:
-            for index in range(len(job.journeys)):
-                pages_written, done = pages_written + _render_one(index), done + 1
-                if progress:
-                    progress(done, len(job.journeys), pages_written)
+            rendered(_render_one(index) for index in range(len(job.parts)))
     finally:
         _job = None
-    return pages_written
 
 
 def _compile_templates(env: jinja2.Environment) -> None:
@@ -214,11 +212,17 @@ def _compile_templates(env: jinja2.Environment) -> None:
             pass  # said with its template and line when a page uses it
 
 
-def _render_one(index: int) -> int:
+def _render_one(index: int) -> tuple[bool, int]:
+    """One part of the site: (whether it was a journey, pages written)."""
     assert _job is not None
-    journey = _job.journeys[index]
-    return _write_journey(_job.env, _job.folders, journey, _job.checked, _job.folder / journey.prefix,
-                          _job.use_cache)
+    journey = _job.parts[index]
+    if journey is None:
+        from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
+
+        _copy_assets(_job.folders, _job.folder / "assets")
+        return False, write_portfolio_pages(_job.env, _job.checked, _job.folder)
+    return True, _write_journey(_job.env, _job.folders, journey, _job.checked, _job.folder / journey.prefix,
+                                _job.use_cache)
 
 
 def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journey, checked: Checked,
