@@ -5,7 +5,8 @@
 
 Each figure is the median of several whole processes (interpreter start
 included), with the peak memory (max RSS) of the largest process and the peak of
-the whole process tree (a build forks a worker per core); the serve row is timed
+the whole process tree (a build forks a worker per core; proportional set size, so
+pages the workers share with their parent count once); the serve row is timed
 inside one long-lived process, as `journeymap serve` rebuilds on a save. Hugo builds the same
 number of Markdown pages, in the same run, so the ratio holds on any machine.
 It prints a table and writes the figures as JSON to bench/results/.
@@ -51,7 +52,8 @@ def measure(command: list[str], env: dict[str, str], prepare=None) -> tuple[floa
 
 
 class TreeMemory(threading.Thread):
-    """Samples the resident memory of a process and all its descendants every 20 ms (Linux /proc)."""
+    """Samples the memory of a process and all its descendants every 20 ms (Linux /proc): their proportional
+    set size, so that pages a forked worker shares with its parent are not counted twice."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -73,14 +75,21 @@ class TreeMemory(threading.Thread):
                 more = {pid for pid, parent in parents.items() if parent in tree} - tree
                 tree |= more
                 grown = bool(more)
-            total = 0
-            for pid in tree:
-                try:
-                    with open(f"/proc/{pid}/statm") as statm:
-                        total += int(statm.read().split()[1]) * page
-                except (OSError, IndexError, ValueError):
-                    pass
+            total = sum(self._proportional(pid, page) for pid in tree)
             self.peak_mb = max(self.peak_mb, total / 1024 / 1024)
+
+    @staticmethod
+    def _proportional(pid: int, page: int) -> int:
+        """Bytes of memory the process holds, pages shared with its forked siblings counted once (PSS)."""
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1]) * 1024
+            with open(f"/proc/{pid}/statm") as statm:
+                return int(statm.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            return 0
 
     def stop(self) -> None:
         self.done.set()
