@@ -22,6 +22,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,31 @@ class Cache:
             self.dirty = False
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+        prune()
+
+
+#: cache files (of any map, drawing or template) not written for this long are removed
+MAX_AGE_DAYS = 30
+
+
+def prune(now: float | None = None) -> None:
+    """Remove what nobody has written for a month, at most once a day: a cache must not grow without end."""
+    now = time.time() if now is None else now
+    folder = cache_dir()
+    stamp = folder / ".pruned"
+    try:
+        if now - stamp.stat().st_mtime < 86400:
+            return
+    except OSError:
+        pass
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and now - path.stat().st_mtime > MAX_AGE_DAYS * 86400:
+                path.unlink()
+        except OSError:
+            pass
+    try:
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    except OSError:
+        pass

@@ -155,3 +155,24 @@ def test_parsing_across_cores_finds_what_parsing_in_one_process_finds(tmp_path: 
                for f in parallel.findings)
     assert [len(j.documents()) for j in parallel.journeys] == [len(j.documents()) for j in serial.journeys]
 
+
+
+def test_what_nobody_wrote_for_a_month_is_pruned_once_a_day(tmp_path: Path, own_cache: Path) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    check_map(root)
+    [current] = cache_files(own_cache)
+    old = own_cache / "svg" / "old.svg"
+    old.parent.mkdir(parents=True)
+    old.write_text("<svg/>")
+    month_ago = current.stat().st_mtime - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    from journeymap import cache
+
+    assert (own_cache / ".pruned").exists()  # the check's own save pruned (nothing) a moment ago
+    (own_cache / ".pruned").unlink()
+    cache.prune(now=current.stat().st_mtime)
+    assert not old.exists() and current.exists()  # the map's own cache was written just now
+    old.write_text("<svg/>")
+    os.utime(old, (month_ago, month_ago))
+    cache.prune(now=current.stat().st_mtime + 3600)  # pruned an hour ago: not again today
+    assert old.exists()
