@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -196,8 +197,12 @@ def _render_parts(job: _Job, progress: Progress | None) -> None:
 
     try:
         if job.parallel and len(job.parts) > 1 and cores > 1 and sys.platform == "linux":
-            with multiprocessing.get_context("fork").Pool(min(cores, len(job.parts))) as pool:
-                rendered(pool.imap_unordered(_render_one, range(len(job.parts))))
+            gc.freeze()  # the model stays in pages the workers share with this process, not copied by GC passes
+            try:
+                with multiprocessing.get_context("fork").Pool(min(cores, len(job.parts))) as pool:
+                    rendered(pool.imap_unordered(_render_one, range(len(job.parts))))
+            finally:
+                gc.unfreeze()
         else:
             rendered(_render_one(index) for index in range(len(job.parts)))
     finally:

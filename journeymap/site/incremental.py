@@ -33,11 +33,17 @@ def templates_digest(folders: list[Path]) -> str:
 def keys(checked: Checked, templates: str) -> dict[str, str]:
     """A key per part of the site: each journey by its prefix, and a portfolio's own pages by ""."""
     common = (code_version(), templates, today().isoformat(), str(checked.root.resolve()), str(checked.is_portfolio))
-    keys = {}
-    for prefix in checked.prefixes:
-        inputs = sorted((file, content) for file, content in checked.inputs.items()
-                        if file.startswith(prefix) or "/" not in file)
-        keys[prefix] = digest(*common, prefix, repr(inputs), repr(checked.findings_under(prefix)))
+    inputs: dict[str, list[str]] = {prefix: [] for prefix in checked.prefixes}
+    findings: dict[str, list[str]] = {prefix: [] for prefix in checked.prefixes}
+    for items, pairs in ((inputs, sorted(checked.inputs.items())),
+                         (findings, [(f.location.file, repr(f)) for f in checked.findings])):
+        for file, value in pairs:  # one pass over each, not one per journey: a portfolio has hundreds
+            owner = file[:file.index("/") + 1] if "/" in file and checked.is_portfolio else ""
+            for prefix in (checked.prefixes if "/" not in file else [owner]):  # shared files go to every journey
+                if prefix in items:
+                    items[prefix].append(f"{file}:{value}")
+    keys = {prefix: digest(*common, prefix, *inputs[prefix], "findings", *findings[prefix])
+            for prefix in checked.prefixes}
     if checked.is_portfolio:  # the index, team pages and search draw on every journey
         keys[""] = digest(*common, *sorted(keys.values()))
     return keys
@@ -82,6 +88,6 @@ def reuse(previous: Path, stage: Path, prefix: str, files: list[str]) -> bool:
         if folder not in made:
             os.makedirs(os.path.join(target, folder), exist_ok=True)
             made.add(folder)
-        if not link(Path(source, file), Path(target, file)):
+        if not link(os.path.join(source, file), os.path.join(target, file)):
             return False
     return True

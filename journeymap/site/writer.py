@@ -161,7 +161,7 @@ def previous_of(path: Path) -> Path | None:
     return None
 
 
-def link(source: Path, target: Path) -> bool:
+def link(source: str | Path, target: str | Path) -> bool:
     """Give `target` the file at `source` (a hard link: same bytes, same time); False when there is none."""
     try:
         os.link(source, target)
