@@ -339,3 +339,21 @@ def test_a_link_without_a_conversion_is_worded_without_a_rate(tmp_path: Path) ->
 def test_a_ratio_rounding_to_a_whole_percent_drops_the_decimal(tmp_path: Path) -> None:
     health = journey_of(tmp_path).stage("spark").health  # `unit: ratio`
     assert [health.format(v) for v in (0.1204, 0.1196, 0.1251, 0.0004)] == ["12%", "12%", "12.5%", "0%"]
+
+
+def test_a_single_journey_built_on_its_own_names_its_files_without_a_prefix(tmp_path: Path) -> None:
+    # build_journey's defaults are a single journey's: no shared owners, no portfolio folder before its files
+    from journeymap.load import load_folder
+    from journeymap.model import build_journey
+
+    folder = write_map(tmp_path / "map", {**CLEAN_MAP, "journey.yaml": "title: [broken\n"})
+    journey = build_journey(load_folder(folder))
+    assert (journey.origin.file, journey.prefix, journey.slug) == ("journey.yaml", "", "")
+    assert [o.id for o in journey.owners] == ["mkt", "cs"]
+
+
+@pytest.mark.parametrize(("written", "emotion"), [("-2", -2), ("2", 2), ("0", 0), ("-3", None), ("3", None),
+                                                  ("true", None), ("1.5", None)])
+def test_a_stage_emotion_is_a_whole_number_from_minus_two_to_two(tmp_path: Path, written: str, emotion) -> None:
+    spark = CLEAN_MAP[SPARK].replace("job:", f"emotion: {written}\njob:")
+    assert journey_of(tmp_path, {SPARK: spark}).stage("spark").emotion == emotion
