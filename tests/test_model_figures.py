@@ -287,7 +287,8 @@ def test_every_item_of_a_kind_is_listed_once_with_where_it_is_written(tmp_path: 
     assert [item for _, item, _ in journey.items("touchpoint")] == journey.touchpoints
     assert [item for _, item, _ in journey.items("journey")] == [journey]
     assert [(item.kind, item.name) for _, item, _ in journey.items("metric")] == [
-        ("volume", "Visitors"), ("health", "Return rate"), ("volume", "Accounts live"), ("health", "Weekly active share")]
+        ("volume", "Visitors"), ("health", "Return rate"), ("volume", "Accounts live"),
+        ("health", "Weekly active share")]
 
 
 def test_a_rule_turned_off_also_takes_its_marks_off_the_site(tmp_path: Path) -> None:
@@ -308,7 +309,8 @@ def test_a_rule_turned_off_also_takes_its_marks_off_the_site(tmp_path: Path) -> 
     assert journey.weakest_link().source.id == "spark" and journey.slowest_stage().id == "adopt"  # still computed
     assert not journey.handoff_gap(journey.touchpoint("ad"), journey.touchpoint("welcome"))
     # `off` unquoted is YAML's false; quoted it is the word: either turns the rule off
-    journey = journey_of(tmp_path / "quoted", {"journey.yaml": CLEAN_MAP["journey.yaml"] + 'checks:\n  weakest-link: "off"\n'})
+    quoted = CLEAN_MAP["journey.yaml"] + 'checks:\n  weakest-link: "off"\n'
+    journey = journey_of(tmp_path / "quoted", {"journey.yaml": quoted})
     assert journey.rule_off("weakest-link") and journey.shown_weakest_link() is None
 
 
