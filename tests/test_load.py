@@ -243,3 +243,144 @@ def test_a_control_character_is_one_problem_for_the_file() -> None:
     document, problems = parse_yaml("a: 1\nb: \x07\n", "f.yaml", "stage")
     assert document is None and [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("f.yaml", 1, 1))]
     assert problems[0].message.startswith("not valid YAML: unacceptable character #x0007")
+
+
+def test_a_link_out_of_the_map_is_refused_unread_and_a_link_inside_is_read(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    folder = write_map(tmp_path / "map", CLEAN_MAP)
+    (tmp_path / "secret.yaml").write_text("id: secret\nname: never-publish-this\n")
+    (folder / "stages/secret.yaml").symlink_to(tmp_path / "secret.yaml")
+    (folder / "stages/again.yaml").symlink_to(folder / "stages/adopt.yaml")
+    loaded = load.load_folder(folder, prefix="one/")
+    outside = [p for p in loaded.problems if p.rule == "outside-link"]
+    assert [(p.location.file, p.location.line, p.location.column) for p in outside] == [
+        ("one/stages/secret.yaml", None, None)]
+    assert outside[0].message == (
+        f"`one/stages/secret.yaml` is a link to {(tmp_path / 'secret.yaml').resolve()}, outside the map folder: "
+        "nothing outside the map is read; copy the file into the map instead of linking to it")
+    assert loaded.unreadable == {"stages/secret.yaml"}
+    assert "one/stages/secret.yaml" not in {d.file for d in loaded.documents}
+    again = next(d for d in loaded.documents if d.file == "one/stages/again.yaml")  # a link inside the map is read
+    assert again.data["id"] == "adopt"
+    # without a map folder to stay in (a single file), a link is followed
+    document, problems = load.read_document(folder / "stages/secret.yaml", "secret.yaml", "stage")
+    assert problems == [] and document.data["id"] == "secret"
+
+
+def test_a_file_over_the_size_limit_is_refused_unread_and_one_at_the_limit_is_read(tmp_path: Path) -> None:
+    limit = load.MAX_FILE_BYTES
+    assert limit == 5 * 1024 * 1024
+    at_limit = tmp_path / "at.yaml"
+    at_limit.write_text("id: big\n#" + "x" * (limit - len("id: big\n#") - 1) + "\n")
+    assert at_limit.stat().st_size == limit
+    document, problems = load.read_document(at_limit, "stages/at.yaml", "stage", tmp_path)
+    assert problems == [] and document.data == {"id": "big"}
+    for size, shown in ((limit + 1, "5.0"), (6_346_183, "6.1"), (31_000_000, "29.6")):
+        over = tmp_path / "over.md"
+        with over.open("wb") as file:
+            file.truncate(size)  # NUL bytes: never read, so they never matter
+        document, problems = load.read_document(over, "briefs/over.md", "brief", tmp_path)
+        assert document is None
+        assert [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("briefs/over.md", 1, 1))]
+        assert problems[0].message == (f"the file is {shown} MB, more than the 5 MB a map file may have; it was not "
+                                       "read: split it (one stage per file, one brief per file)")
+
+
+def test_a_file_that_vanished_is_one_finding_that_it_cannot_be_read(tmp_path: Path) -> None:
+    document, problems = load.read_document(tmp_path / "gone.yaml", "stages/gone.yaml", "stage", tmp_path)
+    assert document is None and [(p.rule, p.location) for p in problems] == [
+        ("invalid-yaml", Location("stages/gone.yaml", 1, 1))]
+    assert problems[0].message.startswith("cannot read the file ([Errno 2] No such file or directory")
+
+
+def test_nesting_deeper_than_the_limit_is_refused_where_it_goes_too_deep() -> None:
+    depth = load.MAX_DEPTH
+    assert depth == 64
+    document, problems = parse_yaml("[" * depth + "1" + "]" * depth + "\n", "f.yaml", "stage")
+    assert problems == []
+    value = document.data
+    for _ in range(depth):
+        value = value[0]
+    assert value == 1
+    document, problems = parse_yaml("[" * (depth + 1) + "1" + "]" * (depth + 1) + "\n", "f.yaml", "stage")
+    assert document is None
+    # the scalar 1, 65 levels down, is the value too deep: line 1, after 65 brackets
+    assert [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("f.yaml", 1, depth + 2))]
+    assert problems[0].message == ("values are nested more than 64 levels deep: a journey map needs a few; check for "
+                                   "runaway brackets")
+    # in front matter the line counts the opening `---`
+    _, problems = parse_markdown("---\ntitle: T\nm: " + "[" * depth + "1" + "]" * depth + "\n---\n", "b.md", "brief")
+    assert [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("b.md", 3, depth + 4))]
+
+
+def _alias_fan(ones: int, aliases: int) -> tuple[str, int]:
+    """A file whose `b:` repeats the list `a:` (of `ones` values) through `aliases` aliases, and the number of
+    values it expands to: the file, a, its values, b, and per alias the list and its values again."""
+    text = "a: &a [" + ",".join(["1"] * ones) + "]\nb: [" + ",".join(["*a"] * aliases) + "]\n"
+    return text, 1 + 1 + ones + 1 + aliases * (1 + ones)
+
+
+def _padded_to(values: int, text: str) -> str:
+    """`text` with a comment that makes the budget (10 values a byte and 10,000) exactly `values`."""
+    padding = (values - 10_000) // 10 - len(text) - 2  # "#" and the newline
+    assert padding >= 0 and 10 * (len(text) + padding + 2) + 10_000 == values
+    return text + "#" + "x" * padding + "\n"
+
+
+def test_aliases_may_expand_a_file_to_its_budget_and_not_one_value_more() -> None:
+    # aliases multiply a file without end ("billion laughs"): a file may expand to 10 values per byte plus 10,000
+    text, values = _alias_fan(100, 177)  # 103 + 177 * 101 = 17980 values, a multiple of 10
+    document, problems = parse_yaml(_padded_to(values, text), "f.yaml", "stage")
+    assert problems == [] and document.data["b"] == [[1] * 100] * 177
+    text, values = _alias_fan(100, 178)  # 18081 values: one more than a budget of 18080
+    document, problems = parse_yaml(_padded_to(values - 1, text), "f.yaml", "stage")
+    assert document is None
+    # the value over budget is the last `1` of the last alias's copy, written last in line 1's list
+    assert [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("f.yaml", 1, 7 + 2 * 99 + 1))]
+    assert problems[0].message == ("aliases (`*name`) expand this file into more values than a map can hold: write "
+                                   "the values out instead of nesting aliases of aliases")
+
+
+def test_a_misnamed_map_folder_leaves_its_proper_folder_unjudged(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    files = {name.replace("stages/", "stage/"): text for name, text in CLEAN_MAP.items()}
+    loaded = load.load_folder(write_map(tmp_path / "map", files))
+    # the stages are there, in the wrong folder: rules must not call them missing, so stages/ is unreadable
+    assert loaded.unreadable == {"stages/"}
+    assert [(p.rule, p.location.file) for p in loaded.problems] == [("unknown-file", "stage/")]
+    assert not loaded.of_kind("stage")
+
+
+def test_a_portfolio_owners_file_linked_out_of_the_portfolio_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.yaml").write_text("owners:\n  - {id: a, name: A, department: Sales}\n")
+    (tmp_path / "portfolio").mkdir()
+    (tmp_path / "portfolio/owners.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    document, problems, exists = load.load_shared_owners(tmp_path / "portfolio")
+    assert document is None and exists
+    assert [(p.rule, p.location.file) for p in problems] == [("outside-link", "owners.yaml")]
+
+
+def test_a_syntax_error_fix_points_at_the_line_of_the_file_it_is_in() -> None:
+    from journeymap.findings import Fix
+
+    _, problems = parse_yaml("a: 1\nb:   x: y\n", "f.yaml", "stage")
+    assert problems[0].fix == Fix(2, "b:   x: y", 'b: "x: y"')
+    # in front matter the fix's line counts the opening `---`, as the finding's does: `check --fix` edits line 3
+    _, problems = parse_markdown("---\ntitle: T\nstage:  a: b\n---\nBody\n", "briefs/b.md", "brief")
+    assert problems[0].fix == Fix(3, "stage:  a: b", 'stage: "a: b"')
+
+
+def test_a_file_of_only_comments_points_at_its_first_line_and_column() -> None:
+    document, problems = parse_yaml("# a stage to come\n# nothing yet\n", "stages/later.yaml", "stage")
+    assert problems == [] and document.at() == Location("stages/later.yaml", 1, 1)
+    assert document.at("id") == Location("stages/later.yaml", 1, 1)
+
+
+def test_a_key_with_an_unknown_tag_is_a_problem_at_the_key() -> None:
+    document, problems = parse_yaml("a: 1\n!!python/name:os.system x: 2\n", "f.yaml", "stage")
+    assert problems and {(p.rule, p.location) for p in problems} == {("invalid-yaml", Location("f.yaml", 2, 1))}
+    assert problems[0].message == ("not valid YAML: could not determine a constructor for the tag "
+                                   "'tag:yaml.org,2002:python/name:os.system'")
+    assert document.data == {"a": 1, "x": 2}  # the key as written

@@ -239,3 +239,123 @@ def test_the_review_cadence_is_read_from_the_map(tmp_path: Path) -> None:
     journey = journey_of(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"].replace("cadence_days: 90",
                                                                                       "cadence_days: 30")})
     assert journey.cadence_days == 30
+
+
+def test_a_finding_is_about_the_innermost_item_written_where_it_points(tmp_path: Path) -> None:
+    # what a pull-request diff and SARIF follow across commits: every kind of item, by the lines it occupies
+    from journeymap.subjects import Subjects
+
+    journey = journey_of(tmp_path)
+    subjects = Subjects([journey])
+    where = {  # file -> (text on the line, the item written there)
+        "journey.yaml": [("title: Tiny journey", "journey"), ("  - id: early", "phase early"),
+                         ("    goal: Get noticed", "phase early")],
+        SPARK: [("id: spark", "stage spark"), ("  - id: ad", "touchpoint ad"), ("    handoff:", "touchpoint ad"),
+                ("  volume:", "metric spark.volume"), ("    unit: ratio", "metric spark.health")],
+        ADOPT: [("  health:", "metric adopt.health"), ("  - id: welcome", "touchpoint welcome")],
+        "owners.yaml": [("  - id: cs", "owner cs"), ("    department: Marketing", "owner mkt")],
+        "personas.yaml": [("    role: Head of Ops", "persona pat")],
+        "briefs/adopt-brief.md": [("status: draft", "brief adopt-brief")],
+        "evidence/talk.md": [("kind: interview", "evidence talk")],
+        "experiments/faster-reply.yaml": [("metric: health", "experiment faster-reply")],
+    }
+    found = {(name, needle): subjects.of(Location(name, line_of(CLEAN_MAP[name], needle), 1))
+             for name, places in where.items() for needle, _ in places}
+    assert found == {(name, needle): label for name, places in where.items() for needle, label in places}
+    assert subjects.of(Location(SPARK, None, None)) == f"file {SPARK}"
+    # a stage file without an id goes by its file name
+    journey = journey_of(tmp_path / "no-id", {ADOPT: CLEAN_MAP[ADOPT].replace("id: adopt\n", "")})
+    assert Subjects([journey]).of(Location(ADOPT, line_of(CLEAN_MAP[ADOPT], "name: Adopt"), 1)) == "stage adopt"
+
+
+def test_every_item_of_a_kind_is_listed_once_with_where_it_is_written(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path)
+    listed = {kind: [(item_id, origin.file, origin.at().line) for item_id, _, origin in journey.items(kind)]
+              for kind in ("stage", "touchpoint", "owner", "persona", "phase", "brief", "experiment", "evidence",
+                           "journey")}
+    assert listed == {
+        "stage": [("spark", SPARK, 1), ("adopt", ADOPT, 1)],
+        "touchpoint": [("ad", SPARK, line_of(CLEAN_MAP[SPARK], "- id: ad")),
+                       ("welcome", ADOPT, line_of(CLEAN_MAP[ADOPT], "- id: welcome"))],
+        "owner": [("mkt", "owners.yaml", 2), ("cs", "owners.yaml", 5)],
+        "persona": [("pat", "personas.yaml", 2)],
+        "phase": [("early", "journey.yaml", line_of(CLEAN_MAP["journey.yaml"], "- id: early"))],
+        "brief": [("adopt-brief", "briefs/adopt-brief.md", 1), ("spark-brief", "briefs/spark-brief.md", 1)],
+        "experiment": [("faster-reply", "experiments/faster-reply.yaml", 1)],
+        "evidence": [("talk", "evidence/talk.md", 1)],
+        "journey": [("journey", "journey.yaml", 1)]}
+    assert [item for _, item, _ in journey.items("touchpoint")] == journey.touchpoints
+    assert [item for _, item, _ in journey.items("journey")] == [journey]
+    assert [(item.kind, item.name) for _, item, _ in journey.items("metric")] == [
+        ("volume", "Visitors"), ("health", "Return rate"), ("volume", "Accounts live"),
+        ("health", "Weekly active share")]
+
+
+def test_a_rule_turned_off_also_takes_its_marks_off_the_site(tmp_path: Path) -> None:
+    # the clean map: spark → adopt is the weakest link (10%), adopt the slowest stage (20 days), and ad → welcome
+    # passes from mkt to cs with its hand-off written
+    journey = journey_of(tmp_path)
+    ad, welcome = journey.touchpoint("ad"), journey.touchpoint("welcome")
+    assert journey.shown_weakest_link() == journey.weakest_link() and journey.weakest_link().source.id == "spark"
+    assert journey.shown_slowest_stage() is journey.slowest_stage() is journey.stage("adopt")
+    assert not journey.rule_off("weakest-link") and not journey.handoff_gap(ad, welcome)
+    unwritten = CLEAN_MAP[SPARK].replace("    handoff: Marketing passes the lead to CS in the CRM\n", "")
+    journey = journey_of(tmp_path / "unwritten", {SPARK: unwritten})
+    assert journey.handoff_gap(journey.touchpoint("ad"), journey.touchpoint("welcome"))
+    off = CLEAN_MAP["journey.yaml"] + "checks:\n  weakest-link: off\n  handoff-gap: off\n  stale-review: warning\n"
+    journey = journey_of(tmp_path / "off", {SPARK: unwritten, "journey.yaml": off})
+    assert journey.rule_off("weakest-link") and journey.rule_off("handoff-gap") and not journey.rule_off("stale-review")
+    assert journey.shown_weakest_link() is None and journey.shown_slowest_stage() is None
+    assert journey.weakest_link().source.id == "spark" and journey.slowest_stage().id == "adopt"  # still computed
+    assert not journey.handoff_gap(journey.touchpoint("ad"), journey.touchpoint("welcome"))
+    # `off` unquoted is YAML's false; quoted it is the word: either turns the rule off
+    quoted = CLEAN_MAP["journey.yaml"] + 'checks:\n  weakest-link: "off"\n'
+    journey = journey_of(tmp_path / "quoted", {"journey.yaml": quoted})
+    assert journey.rule_off("weakest-link") and journey.shown_weakest_link() is None
+
+
+@pytest.mark.parametrize(("adopt_accounts", "words"), [
+    (100, "converts 10.0%, 2.5 points short of the 12.5% its targets need"),
+    (120, "converts 12.0%, 0.5 points short of the 12.5% its targets need"),
+    (200, "converts 20.0%, 7.5 points above the 12.5% its targets need")])
+def test_the_weakest_link_says_how_far_it_is_from_its_targets(tmp_path: Path, adopt_accounts: int, words: str) -> None:
+    # spark's 1000 visitors and adopt's accounts give the conversion; the targets 1200 and 150 need 12.5%
+    adopt = CLEAN_MAP[ADOPT].replace("    value: 100\n", f"    value: {adopt_accounts}\n")
+    assert journey_of(tmp_path, {ADOPT: adopt}).weakest_link().shortfall() == f"Spark → Adopt {words}"
+
+
+def test_a_link_that_meets_its_targets_exactly_is_not_called_short(tmp_path: Path) -> None:
+    adopt = CLEAN_MAP[ADOPT].replace("    value: 100\n", "    value: 125\n")  # 125 of 1000: the 12.5% targets need
+    assert "short of" not in journey_of(tmp_path, {ADOPT: adopt}).weakest_link().shortfall()
+
+
+def test_a_link_without_a_conversion_is_worded_without_a_rate(tmp_path: Path) -> None:
+    from journeymap.model import Transition
+
+    journey = journey_of(tmp_path, {SPARK: CLEAN_MAP[SPARK].replace("    value: 1000\n", "")})  # spark unmeasured
+    spark, adopt = journey.stage("spark"), journey.stage("adopt")
+    assert journey.transitions() == [Transition(spark, adopt, None, None, None)]
+    assert journey.transitions()[0].shortfall() == "Spark → Adopt converts —"
+
+
+def test_a_ratio_rounding_to_a_whole_percent_drops_the_decimal(tmp_path: Path) -> None:
+    health = journey_of(tmp_path).stage("spark").health  # `unit: ratio`
+    assert [health.format(v) for v in (0.1204, 0.1196, 0.1251, 0.0004)] == ["12%", "12%", "12.5%", "0%"]
+
+
+def test_a_single_journey_built_on_its_own_names_its_files_without_a_prefix(tmp_path: Path) -> None:
+    # build_journey's defaults are a single journey's: no shared owners, no portfolio folder before its files
+    from journeymap.load import load_folder
+    from journeymap.model import build_journey
+
+    folder = write_map(tmp_path / "map", {**CLEAN_MAP, "journey.yaml": "title: [broken\n"})
+    journey = build_journey(load_folder(folder))
+    assert (journey.origin.file, journey.prefix, journey.slug) == ("journey.yaml", "", "")
+    assert [o.id for o in journey.owners] == ["mkt", "cs"]
+
+
+@pytest.mark.parametrize(("written", "emotion"), [("-2", -2), ("2", 2), ("0", 0), ("-3", None), ("3", None),
+                                                  ("true", None), ("1.5", None)])
+def test_a_stage_emotion_is_a_whole_number_from_minus_two_to_two(tmp_path: Path, written: str, emotion) -> None:
+    spark = CLEAN_MAP[SPARK].replace("job:", f"emotion: {written}\njob:")
+    assert journey_of(tmp_path, {SPARK: spark}).stage("spark").emotion == emotion

@@ -386,3 +386,66 @@ def test_a_target_below_zero_is_no_comparison_and_no_crash(tmp_path: Path) -> No
     checked = check_map(_funnel(tmp_path, [("a", 1000, -1000), ("b", 500, 1000), ("c", 100, 100)]))
     assert [(t.conversion, t.relative) for t in checked.journey.transitions()] == [
         (500 / 1000, None), (100 / 500, (100 / 500) / (100 / 1000))]
+
+
+def test_each_unsafe_link_in_markdown_is_reported_once_at_the_line_it_is_written(tmp_path: Path) -> None:
+    fix = "write an https:// (or http://, mailto:) address, or a relative link; it is shown as text, not as a link"
+    body = ("Reach people **early**.\n"
+            "Never write JAVASCRIPT links by hand.\n"  # the scheme's name, but not as a scheme
+            "See [the plan](javascript:two()) and [ok](https://ok.example).\n"
+            "Then [again](JavaScript:one()).\n"
+            # not as written (a tab behind an entity): the first line its scheme is written on
+            '<a href="java&#9;script:alert(\'a:b\')">hidden</a>\n'
+            "Repeat [the plan](javascript:two()).\n"  # the same URL again: one finding
+            "[long](javascript:" + "a" * 100 + ")\n"
+            '[attribute](https://ok.example){: href="javascript:four()"}\n'  # Markdown extra's attribute lists
+            '<img src="&#100;&#97;ta:x">\n')  # neither the URL nor its scheme is written: the body's first line
+    findings, files = findings_for(tmp_path, {"briefs/spark-brief.md": ("Reach people **early**.\n", body)})
+    text = files["briefs/spark-brief.md"]
+    first = line_of(text, "Reach people")
+    found = sorted((f.location.line, f.location.column, f.message) for f in findings if f.rule == "unsafe-url")
+    assert all(f.location.file == "briefs/spark-brief.md" for f in findings if f.rule == "unsafe-url")
+    assert found == sorted([
+        (line_of(text, "See [the plan]"), 1, f"a link to `javascript:two()` in the Markdown: {fix}"),
+        (line_of(text, "Then [again]"), 1, f"a link to `JavaScript:one()` in the Markdown: {fix}"),
+        (line_of(text, "See [the plan]"), 1, f"a link to `java\tscript:alert('a:b')` in the Markdown: {fix}"),
+        (line_of(text, "[long]"), 1, f"a link to `{('javascript:' + 'a' * 100)[:80]}` in the Markdown: {fix}"),
+        (line_of(text, "[attribute]"), 1, f"a link to `javascript:four()` in the Markdown: {fix}"),
+        (first, 1, f"a link to `data:x` in the Markdown: {fix}")])
+
+
+def test_an_unsafe_link_in_an_experiment_result_points_at_the_result(tmp_path: Path) -> None:
+    experiment = "experiments/faster-reply.yaml"
+    findings, files = findings_for(tmp_path, {experiment: (
+        "status: running\n", 'status: running\nresult: "Lifted it, see [the log](javascript:go())"\n')})
+    assert [(f.location.file, f.location.line) for f in findings if f.rule == "unsafe-url"] == [
+        (experiment, line_of(files[experiment], "result:"))]
+    findings, _ = findings_for(tmp_path / "safe", {experiment: (
+        "status: running\n", 'status: running\nresult: "Lifted it: see [the log](https://example.com/log)"\n')})
+    assert [f for f in findings if f.rule == "unsafe-url"] == []
+
+
+def test_with_the_stages_folder_misnamed_no_listed_stage_is_called_missing(tmp_path: Path) -> None:
+    files = {name.replace("stages/", "stage/"): text for name, text in CLEAN_MAP.items()}
+    findings = check_map(write_map(tmp_path / "map", files)).findings
+    # one mistake, one finding: the folder's name; journey.yaml and the briefs still name stages that are there
+    assert [(f.rule, f.location.file) for f in findings] == [("unknown-file", "stage/")]
+
+
+def test_an_id_is_fixed_automatically_only_where_nothing_else_names_it(tmp_path: Path) -> None:
+    from journeymap.findings import Fix
+
+    alone = {ADOPT: ("  - id: welcome", "  - id: Welcome Call")}
+    findings, files = findings_for(tmp_path / "alone", alone)
+    assert [f.fix for f in findings if f.rule == "invalid-id"] == [
+        Fix(line_of(files[ADOPT], "id: Welcome Call"), "Welcome Call", "welcome-call")]
+    # spark's `next` names it too: renaming the id alone would break that reference, so no fix is offered
+    named = {**alone, SPARK: ("next: [welcome]", "next: [Welcome Call]")}
+    findings, _ = findings_for(tmp_path / "named", named)
+    assert [(f.location.file, f.fix) for f in findings if f.rule == "invalid-id"] == [(ADOPT, None)]
+
+
+def test_a_team_under_a_misspelt_owner_key_is_not_idle(tmp_path: Path) -> None:
+    # `ownr: mkt` is mkt's only touchpoint: the schema says `ownr` is a typo; mkt is not also told it owns nothing
+    findings, _ = findings_for(tmp_path, {SPARK: ("    owner: mkt\n", "    ownr: mkt\n")})
+    assert [f.rule for f in findings if f.rule in ("idle-owner", "unowned-touchpoint", "schema")] == ["schema"]
