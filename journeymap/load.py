@@ -345,6 +345,7 @@ class _Builder:
         self.line_offset = line_offset
         self.constructor = SafeConstructor()
         self.open_nodes: set[int] = set()  # nodes being built: an alias to one of them is a cycle
+        self.reported_keys: set[int] = set()
 
     def mark(self, node: Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
@@ -402,11 +403,15 @@ class _Builder:
         return result
 
     def _key(self, node: Node) -> str:
-        """Keys are text: `2026-Q2`, `2026` and `yes` all stay as written."""
-        if isinstance(node, ScalarNode):
-            value = self._scalar(node)
-            return value if isinstance(value, str) else node.value
-        return f"<{type(node).__name__} at line {self.mark(node)[0]}>"
+        """Keys are text: `2026-Q2`, `2026`, `yes` and `2026-10-01 09:00` all stay as written.
+
+        A key with a tag YAML does not know is reported (once: a mapping asks for its keys twice)."""
+        if not isinstance(node, ScalarNode):
+            return f"<{type(node).__name__} at line {self.mark(node)[0]}>"
+        if node.tag not in SafeConstructor.yaml_constructors and id(node) not in self.reported_keys:
+            self.reported_keys.add(id(node))
+            self._scalar(node)  # reports the tag
+        return node.value
 
     def _scalar(self, node: Node) -> Any:
         if node.tag == _STR:  # most values: text as written, no constructor needed
