@@ -119,9 +119,11 @@ def test_entries_of_another_file_with_the_same_bytes_are_not_mixed_up(tmp_path: 
     root = write_map(tmp_path / "map", CLEAN_MAP)
     check_map(root)
     shutil.copy(root / "stages/spark.yaml", root / "stages/spark-copy.yaml")
-    after = found(check_map(root))
-    assert after == fresh(root)
-    assert any(loc.startswith("stages/spark-copy.yaml") for _, loc, _ in after)
+    after = check_map(root)
+    assert found(after) == fresh(root)
+    assert sorted(d.file for d in after.journey.documents() if d.kind == "stage") == [
+        "stages/adopt.yaml", "stages/spark-copy.yaml", "stages/spark.yaml"]
+    assert any(str(f.location).startswith("stages/spark-copy.yaml") for f in after.findings)
 
 
 def test_no_cache_reads_and_writes_nothing(tmp_path: Path, own_cache: Path) -> None:
@@ -176,3 +178,82 @@ def test_what_nobody_wrote_for_a_month_is_pruned_once_a_day(tmp_path: Path, own_
     os.utime(old, (month_ago, month_ago))
     cache.prune(now=current.stat().st_mtime + 3600)  # pruned an hour ago: not again today
     assert old.exists()
+
+
+@pytest.fixture
+def parsed_by(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file where every process that parses a map file writes its pid (forked workers too)."""
+    log = tmp_path / "parsed-by.txt"
+    log.write_text("")
+    real = check_module._parse_and_validate
+
+    def recording(data: bytes, suffix: str, rel: str, kind: str) -> tuple:
+        with open(log, "a") as file:
+            file.write(f"{os.getpid()} {rel}\n")
+        return real(data, suffix, rel, kind)
+
+    monkeypatch.setattr(check_module, "_parse_and_validate", recording)
+    return log
+
+
+def test_an_unchanged_map_is_neither_parsed_nor_checked_again(tmp_path: Path, parsed_by: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeymap import rules
+
+    root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
+    first = check_map(root)
+    assert len(parsed_by.read_text().splitlines()) == len(CLEAN_MAP)
+    parsed_by.write_text("")
+
+    def no_rules(journey: object) -> list:
+        raise AssertionError("the rules ran on an unchanged map")
+
+    monkeypatch.setattr(rules, "find_gaps", no_rules)
+    second = check_map(root)
+    assert parsed_by.read_text() == ""
+    assert found(second) == found(first) and second.files_checked == first.files_checked
+    assert second.root == root and second.inputs == first.inputs and set(first.inputs) == set(CLEAN_MAP)
+    assert second.prefixes == first.prefixes == [""] and second.is_portfolio is False
+
+
+def test_a_cached_portfolio_result_is_still_a_portfolio_with_its_shared_teams(tmp_path: Path) -> None:
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    first = check_map(portfolio)
+    second = check_map(portfolio)
+    assert second.is_portfolio is True and second.prefixes == first.prefixes == ["expansion/", "new-logo/"]
+    assert [sorted(o.id for o in j.owners) for j in second.journeys] == [
+        sorted(o.id for o in j.owners) for j in first.journeys]
+    assert "owners.yaml" in second.inputs
+
+
+def test_journeys_behind_a_cached_result_repair_damaged_entries(tmp_path: Path, own_cache: Path) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    check_map(root)
+    [path] = cache_files(own_cache)
+    stored = pickle.loads(path.read_bytes())
+    stored["files"] = {key: (content, b"\x80garbage") for key, (content, _) in stored["files"].items()}
+    path.write_bytes(pickle.dumps(stored))
+    cached = check_map(root)  # the whole result is intact: no journey is built yet
+    assert [s.id for s in cached.journey.stages] == ["spark", "adopt"]  # built now, from the files again
+    repaired = pickle.loads(path.read_bytes())["files"]
+    assert all(pickle.loads(blob)[0] is not None for _, blob in repaired.values())
+
+
+def test_no_cache_in_process_writes_nothing(tmp_path: Path, own_cache: Path) -> None:
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    check_map(root, use_cache=False)
+    assert cache_files(own_cache) == []
+
+
+def test_a_large_cold_check_is_parsed_by_workers_not_this_process(tmp_path: Path, parsed_by: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: nothing to parse across")
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", len(CLEAN_MAP))  # exactly as many files as the map has
+    check_map(root, use_cache=False)
+    parsers = [line.split()[0] for line in parsed_by.read_text().splitlines()]
+    assert len(parsers) == len(CLEAN_MAP) and str(os.getpid()) not in parsers
+    parsed_by.write_text("")
+    check_map(root, use_cache=False, parallel=False)  # `serve` has threads: it never forks
+    assert {line.split()[0] for line in parsed_by.read_text().splitlines()} == {str(os.getpid())}
