@@ -117,13 +117,13 @@ def test_a_page_with_the_same_bytes_is_the_previous_file_and_keeps_its_time(tmp_
     with writer.staged(output) as stage:
         assert writer.previous_of(stage / "x/y.html") == writer._absolute(output / "x/y.html")
         writer.write_text(stage, "same.html", "unchanged")
-        writer.write_text(stage, "edited.html", "after!")  # a different length
+        writer.write_text(stage, "edited.html", "after, and longer")
         writer.write_text(stage, "new.html", "new")
     assert (output / "same.html").stat().st_ino == same.st_ino
     assert (output / "same.html").stat().st_mtime_ns == same.st_mtime_ns
     assert (output / "edited.html").stat().st_ino != edited.st_ino
     assert snapshot(output) == {writer.MARKER: snapshot(output)[writer.MARKER], "same.html": b"unchanged",
-                                "edited.html": b"after!", "new.html": b"new"}
+                                "edited.html": b"after, and longer", "new.html": b"new"}
     assert writer.previous_of(tmp_path / "elsewhere.html") is None  # nothing is being staged now
 
 
@@ -140,6 +140,8 @@ def test_link_copies_where_hard_links_are_refused_and_says_when_there_is_nothing
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "source.html"
     source.write_text("page")
+    assert not writer.link(tmp_path / "missing.html", tmp_path / "nothing.html")
+    assert not (tmp_path / "nothing.html").exists()
     assert writer.link(source, tmp_path / "linked.html")
     assert (tmp_path / "linked.html").stat().st_ino == source.stat().st_ino
 
@@ -152,3 +154,130 @@ def test_link_copies_where_hard_links_are_refused_and_says_when_there_is_nothing
     assert copied.st_ino != source.stat().st_ino and copied.st_mtime_ns == source.stat().st_mtime_ns
     assert not writer.link(tmp_path / "missing.html", tmp_path / "never.html")
     assert not (tmp_path / "never.html").exists()
+
+
+def test_a_page_path_out_of_the_site_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(writer.UnsafeOutput, match=r"^\.\./escape\.html: a page path that leads out of the site folder"):
+        writer.write_text(tmp_path / "site", "../escape.html", "x")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def site_folder(path: Path, page: str, marker: bool = True) -> Path:
+    path.mkdir(parents=True)
+    (path / "index.html").write_text(page)
+    if marker:
+        (path / writer.MARKER).write_text("built by journeymap\n")
+    return path
+
+
+def test_recovery_restores_a_site_caught_between_two_renames(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    site_folder(tmp_path / ".site-old-b", "second old site")
+    site_folder(tmp_path / ".site-old-a", "the old site")  # sorted first: the one restored
+    site_folder(tmp_path / ".site-old-0", "half moved aside", marker=False)
+    site_folder(tmp_path / ".site-new-x", "half-built", marker=False)
+    (tmp_path / ".site-new-file").write_text("not a folder: not ours to remove")
+    (tmp_path / ".other-old-a").mkdir()  # another output's leftovers are not touched
+    writer._recover(output)
+    assert (output / "index.html").read_text() == "the old site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other-old-a", ".site-new-file", "site"]
+
+
+def test_recovery_keeps_a_site_that_is_there_and_clears_leftovers(tmp_path: Path) -> None:
+    output = site_folder(tmp_path / "site", "current")
+    site_folder(tmp_path / ".site-old-a", "older")
+    site_folder(tmp_path / ".site-new-b", "half-built", marker=False)
+    writer._recover(output)
+    assert (output / "index.html").read_text() == "current"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_without_an_atomic_exchange_two_renames_swap_the_site(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    output = site_folder(tmp_path / "site", "old")
+    stage = site_folder(tmp_path / ".site-new-1", "new")
+    writer._swap(stage, output)
+    assert (output / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_when_the_second_rename_fails_the_old_site_goes_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    output = site_folder(tmp_path / "site", "old")
+    stage = site_folder(tmp_path / ".site-new-1", "new")
+    real_replace = writer.os.replace
+
+    def failing(source: object, target: object) -> None:
+        if Path(source) == stage:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(writer.os, "replace", failing)
+    with pytest.raises(OSError, match="No space left"):
+        writer._swap(stage, output)
+    assert (output / "index.html").read_text() == "old" and (stage / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-new-1", "site"]
+
+
+def test_a_first_build_simply_moves_the_stage_into_place(tmp_path: Path) -> None:
+    stage = site_folder(tmp_path / ".site-new-1", "new")
+    writer._swap(stage, tmp_path / "site")
+    assert (tmp_path / "site/index.html").read_text() == "new" and not stage.exists()
+
+
+def test_the_atomic_exchange_swaps_two_folders(tmp_path: Path) -> None:
+    a, b = site_folder(tmp_path / "a", "A"), site_folder(tmp_path / "b", "B")
+    assert writer._exchange(a, b)
+    assert (a / "index.html").read_text() == "B" and (b / "index.html").read_text() == "A"
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        writer._exchange(a, tmp_path / "nowhere")
+
+
+class _Libc:
+    """A C library whose renameat2 fails with a given errno (or that has none)."""
+
+    def __init__(self, error: int | None) -> None:
+        self.error = error
+        if error is not None:
+            self.renameat2 = lambda *args: -1
+
+
+@pytest.mark.parametrize("error", [None, 38, 22, 95, 18])  # none; ENOSYS, EINVAL, ENOTSUP, EXDEV
+def test_where_the_system_cannot_exchange_the_writer_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               error: int | None) -> None:
+    monkeypatch.setattr(writer.ctypes, "CDLL", lambda *args, **kwargs: _Libc(error))
+    monkeypatch.setattr(writer.ctypes, "get_errno", lambda: error)
+    assert writer._exchange(tmp_path / "a", tmp_path / "b") is False
+
+
+def test_a_c_library_that_cannot_be_loaded_means_no_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unloadable(*args: object, **kwargs: object) -> None:
+        raise OSError("no libc here")
+
+    monkeypatch.setattr(writer.ctypes, "CDLL", unloadable)
+    assert writer._exchange(tmp_path / "a", tmp_path / "b") is False
+
+
+def test_other_exchange_errors_are_raised_with_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer.ctypes, "CDLL", lambda *args, **kwargs: _Libc(13))
+    monkeypatch.setattr(writer.ctypes, "get_errno", lambda: 13)  # EACCES
+    with pytest.raises(PermissionError) as raised:
+        writer._exchange(tmp_path / "a", tmp_path / "b")
+    assert raised.value.errno == 13 and raised.value.filename == str(tmp_path / "b")
+
+
+def test_a_second_build_of_a_folder_waits_then_gives_up_by_name(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(writer, "LOCK_WAIT_SECONDS", 0.3)
+    output = tmp_path / "site"
+    with writer._locked(output):
+        started = time.monotonic()
+        with pytest.raises(writer.UnsafeOutput, match=r"another journeymap build has been writing it for over 0 s"):
+            with writer._locked(output):
+                pass
+        assert 0.3 <= time.monotonic() - started < 5
+    with writer._locked(output):  # released: the next build goes ahead at once
+        pass
