@@ -212,7 +212,8 @@ def test_an_unchanged_map_is_neither_parsed_nor_checked_again(tmp_path: Path, pa
     second = check_map(root)
     assert parsed_by.read_text() == ""
     assert found(second) == found(first) and second.files_checked == first.files_checked
-    assert second.root == root and second.inputs == first.inputs and set(first.inputs) == set(CLEAN_MAP)
+    assert first.root == second.root == root
+    assert second.inputs == first.inputs and set(first.inputs) == set(CLEAN_MAP)
     assert second.prefixes == first.prefixes == [""] and second.is_portfolio is False
 
 
@@ -256,4 +257,17 @@ def test_a_large_cold_check_is_parsed_by_workers_not_this_process(tmp_path: Path
     assert len(parsers) == len(CLEAN_MAP) and str(os.getpid()) not in parsers
     parsed_by.write_text("")
     check_map(root, use_cache=False, parallel=False)  # `serve` has threads: it never forks
+    assert {line.split()[0] for line in parsed_by.read_text().splitlines()} == {str(os.getpid())}
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 1)
+    check_map(root)  # fills the cache
+    spark = root / "stages/spark.yaml"
+    spark.write_text(spark.read_text().replace("name: Spark", "name: Spark!"))
+    parsed_by.write_text("")
+    check_map(root)  # only what changed is parsed again, wherever it is parsed
+    assert [line.split()[1] for line in parsed_by.read_text().splitlines()] == ["stages/spark.yaml"]
+
+
+def test_a_small_map_is_parsed_in_this_process(tmp_path: Path, parsed_by: Path) -> None:
+    """Below PARALLEL_FROM files, starting workers costs more than it saves."""
+    check_map(write_map(tmp_path / "map", CLEAN_MAP), use_cache=False)
     assert {line.split()[0] for line in parsed_by.read_text().splitlines()} == {str(os.getpid())}

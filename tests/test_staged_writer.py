@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -97,9 +98,13 @@ SHM = Path("/dev/shm")
 
 @pytest.mark.skipif(not SHM.is_dir() or SHM.stat().st_dev == Path(tempfile.gettempdir()).stat().st_dev,
                     reason="needs a second file system beside the temp folder")
-def test_the_old_site_is_moved_aside_on_its_own_file_system() -> None:
+@pytest.mark.parametrize("exchange", [True, False])
+def test_the_old_site_is_moved_aside_on_its_own_file_system(monkeypatch: pytest.MonkeyPatch, exchange: bool) -> None:
     # os.replace cannot cross file systems: the old site must be set aside next to it, not in the temp folder
+    if not exchange:
+        monkeypatch.setattr(writer, "_exchange", lambda a, b: False)  # the two-rename swap
     with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        assert Path(elsewhere).stat().st_dev != Path(tempfile.gettempdir()).stat().st_dev
         output = Path(elsewhere) / "site"
         for text in ("old", "new"):
             with writer.staged(output) as stage:
@@ -265,6 +270,38 @@ def test_other_exchange_errors_are_raised_with_the_folder(tmp_path: Path, monkey
     with pytest.raises(PermissionError) as raised:
         writer._exchange(tmp_path / "a", tmp_path / "b")
     assert raised.value.errno == 13 and raised.value.filename == str(tmp_path / "b")
+    assert raised.value.strerror == os.strerror(13)
+
+
+def test_the_exchange_works_on_paths_relative_to_the_working_folder(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    site_folder(tmp_path / "a", "A")
+    site_folder(tmp_path / "b", "B")
+    monkeypatch.chdir(tmp_path)  # `-o output`: the stage and the site are relative paths
+    assert writer._exchange(Path("a"), Path("b"))
+    assert (tmp_path / "a/index.html").read_text() == "B"
+
+
+def test_a_build_killed_between_the_two_renames_is_restored_by_the_next(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    output = site_folder(tmp_path / "site", "old")
+    stage = site_folder(tmp_path / ".site-new-1", "new")
+    real_replace = writer.os.replace
+
+    def killed(source: object, target: object) -> None:
+        if Path(source) == stage:
+            raise SystemExit("killed")  # not an OSError: nothing in the writer catches it
+        real_replace(source, target)
+
+    monkeypatch.setattr(writer.os, "replace", killed)
+    with pytest.raises(SystemExit):
+        writer._swap(stage, output)
+    assert not output.exists()
+    monkeypatch.setattr(writer.os, "replace", real_replace)
+    writer._recover(output)
+    assert (output / "index.html").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_a_second_build_of_a_folder_waits_then_gives_up_by_name(tmp_path: Path,
