@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from journeymap import load
 from journeymap.findings import Location
 from journeymap.load import parse_markdown, parse_yaml
@@ -393,3 +395,62 @@ def test_keys_that_look_like_dates_times_or_numbers_stay_as_written() -> None:
     assert problems == []
     assert document.data == {"history": {"2026-10-01 09:00:00": 1, "2026-10-01 17:00:00": 2, "2026": 3, "yes": 4,
                                          "1.50": 5}}
+
+
+def test_an_items_span_runs_from_its_first_to_its_last_line() -> None:
+    text = ("id: s\ntouchpoints:\n  - id: a\n    name: A\n  - id: b\n    name: B\n    next:\n      - a\n"
+            "metrics: {volume: {name: V, value: 1}}\n")
+    document, _ = parse_yaml(text, "stages/s.yaml", "stage")
+    lines = text.splitlines()
+    assert document.span(("touchpoints", 0)) == (lines.index("  - id: a") + 1, lines.index("    name: A") + 1)
+    assert document.span(("touchpoints", 1)) == (lines.index("  - id: b") + 1, lines.index("      - a") + 1)
+    assert document.span(("touchpoints",)) == (2, 8) and document.span(()) == (1, 9)
+    assert document.span(("touchpoints", 2)) is None
+    assert document.span(("touchpoints", 1)) == (5, 8)  # asked again: the same answer
+
+
+def test_a_merged_item_spans_the_lines_it_takes_values_from() -> None:
+    text = "base: &base\n  owner: mkt\n  intent: high\ntouchpoints:\n  - <<: *base\n    id: a\n"
+    document, _ = parse_yaml(text, "stages/s.yaml", "stage")
+    assert document.data["touchpoints"][0] == {"owner": "mkt", "intent": "high", "id": "a"}
+    assert document.span(("touchpoints", 0)) == (2, 6)  # owner and intent are written on lines 2 and 3
+
+
+def test_a_value_not_written_is_located_at_its_nearest_written_parent() -> None:
+    document, _ = parse_yaml("id: s\ntouchpoints:\n  - id: a\n    name: A\n", "stages/s.yaml", "stage")
+    assert document.at("touchpoints", 0, "owner") == Location("stages/s.yaml", 3, 5)
+    assert document.at("touchpoints", 0, "name") == Location("stages/s.yaml", 4, 5)
+    assert document.at("nothing", "here") == Location("stages/s.yaml", 1, 1)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_endings_leave_no_carriage_return(ending: str) -> None:
+    text = ending.join(["---", "title: Brief", "stage: spark", "---", "First line", "Second line", ""])
+    document, problems = load.parse_document(text.encode(), ".md", "briefs/b.md", "brief")
+    assert problems == [] and document.data == {"title": "Brief", "stage": "spark"}
+    assert document.body == "First line\nSecond line\n" and document.body_line == 5
+
+
+def test_a_map_file_that_is_a_folder_cannot_be_read_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "stages/odd.yaml").mkdir(parents=True)
+    data, problem = load.read_bytes(tmp_path / "stages/odd.yaml", "stages/odd.yaml", tmp_path)
+    assert data == b"" and problem is not None and problem.rule == "invalid-yaml"
+    assert problem.location == Location("stages/odd.yaml", 1, 1)
+    assert problem.message.startswith("cannot read the file (") and problem.message.endswith(
+        "): save it as UTF-8 text")
+
+
+def test_a_path_outside_the_folder_is_outside_even_without_links(tmp_path: Path) -> None:
+    (tmp_path / "map").mkdir()
+    (tmp_path / "elsewhere.yaml").write_text("id: x\n")
+    assert not load._inside(tmp_path / "elsewhere.yaml", tmp_path / "map")
+    assert load._inside(tmp_path / "map" / "journey.yaml", tmp_path / "map")
+
+
+def test_a_lone_journeys_files_are_named_from_its_own_folder(tmp_path: Path) -> None:
+    from .conftest import CLEAN_MAP, write_map
+
+    root = write_map(tmp_path / "map", CLEAN_MAP)
+    listing = load.list_folder(root)
+    assert listing.prefix == "" and sorted(rel for _, _, rel in listing.files) == sorted(CLEAN_MAP)
+    assert listing.problems == [] and listing.unreadable == set()
