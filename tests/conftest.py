@@ -15,9 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "journey"
 # Reviews go stale with the calendar; fix "today" so tests mean the same every day.
 os.environ["JOURNEYMAP_TODAY"] = "2026-11-24"
-# The cache of parsed files (journeymap/cache.py) goes to a folder of this run, never the user's ~/.cache.
+# The cache of parsed files (journeymap/cache.py) goes to a folder of this run, never the user's ~/.cache;
+# each test gets its own (own_cache below), so no test is answered from another's results.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="journeymap-test-cache-")
 os.environ.pop("JOURNEYMAP_CACHE_DIR", None)
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of its own for every test: a result cached by one test (or by an earlier run of the same
+    code, as mutation testing makes) must never stand in for checking the map again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 CLEAN_MAP = {
     "journey.yaml": """\
