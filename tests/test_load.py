@@ -454,3 +454,6 @@ def test_a_lone_journeys_files_are_named_from_its_own_folder(tmp_path: Path) -> 
     listing = load.list_folder(root)
     assert listing.prefix == "" and sorted(rel for _, _, rel in listing.files) == sorted(CLEAN_MAP)
     assert listing.problems == [] and listing.unreadable == set()
+    (root / "owners.yaml").unlink()  # on its own, a journey needs its own owners.yaml
+    assert [(p.rule, p.location) for p in load.list_folder(root).problems] == [
+        ("schema", Location("owners.yaml", None, None))]
