@@ -188,6 +188,7 @@ def _render_parts(job: _Job, progress: Progress | None) -> None:
     _job = job
     if job.parts:
         _compile_templates(job.env)  # once, before any fork, rather than in every worker
+
     def rendered(results: Iterable[tuple[bool, int]]) -> None:
         nonlocal pages_written, done
         for is_journey, count in results:
