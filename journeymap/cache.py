@@ -17,6 +17,7 @@ only the user writes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -48,6 +49,28 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+def pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Replace `path` whole or not at all (a reader never sees half a file); False when it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".write-")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+
+
+@functools.cache
 def code_version() -> str:
     """journeymap's version and its code as installed: an edited checkout invalidates the cache too."""
     package = Path(__file__).parent
@@ -89,16 +112,13 @@ class Cache:
 
     def file(self, rel: str, kind: str, content: str, compute: Callable[[], Any]) -> Any:
         """What `compute` gives for this file, whose bytes hash to `content`: from the cache when they did before."""
-        key = (rel, kind)
-        stored = self.files.get(key)
-        if stored is not None and stored[0] == content:
+        if self.has(rel, kind, content):
             try:
-                return pickle.loads(stored[1])
+                return pickle.loads(self.files[(rel, kind)][1])
             except Exception:  # noqa: BLE001 - an entry that cannot be read is computed again
                 pass
         value = compute()
-        self.files[key] = (content, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        self.dirty = True
+        self.keep(rel, kind, content, pickled(value))
         return value
 
     def whole(self, key: str) -> Any | None:
@@ -112,7 +132,7 @@ class Cache:
 
     def keep_whole(self, key: str, value: Any) -> None:
         if self.enabled:
-            self.result = (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self.result = (key, pickled(value))
             self.dirty = True
 
     def save(self, read: set[tuple[str, str]]) -> None:
@@ -120,19 +140,8 @@ class Cache:
         if not self.enabled or not self.dirty:
             return
         files = {key: value for key, value in self.files.items() if key in read}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".write-")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump({"version": self.version, "files": files, "result": self.result}, file,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+        if write_atomically(self.path, pickled({"version": self.version, "files": files, "result": self.result})):
             self.dirty = False
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
         prune()
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import pickle
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import Cache, digest
+from .cache import Cache, digest, pickled
 from .findings import Finding
 from .load import (Document, Folder, Listing, Problem, find_journeys, list_folder, parse_document, read_bytes,
                    read_folder, shared_owners_file)
 from .model import Journey, build_journey
 from .schema import validate
+from .workers import can_fork, forked_map, usable_cores
 
 
 @dataclass
@@ -83,62 +80,51 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
             return None, [refusal]
         return cache.file(rel, kind, hashes[rel], lambda: _parse_and_validate(data, path.suffix, rel, kind))
 
-    def journeys() -> tuple[list[Journey], int]:
-        built = _journeys(listings, read, shared_path)
-        cache.save({(rel, kind) for kind, _, rel, _ in files})
+    def journeys() -> list[Journey]:
+        """Built only when asked for: a cached result needs none."""
+        built, _ = _journeys(listings, read, shared_path)
+        cache.save(read_now)  # entries found damaged on the way were computed again
         return built
 
+    read_now = {(rel, kind) for kind, _, rel, _ in files}
     key = digest(cache.version, today().isoformat(), *(f"{rel}:{kind}:{hashes[rel]}:{contents[rel][1]}"
                                                        for kind, _, rel, _ in files),
                  *(f"{listing.problems}{sorted(listing.unreadable)}" for listing in listings))
     stored = cache.whole(key)
     if stored is not None:
         findings, files_checked = stored
-        return Checked(root, findings, files_checked, portfolio, hashes, prefixes, lambda: journeys()[0])
+        return Checked(root, findings, files_checked, portfolio, hashes, prefixes, journeys)
     built, files_checked = _journeys(listings, read, shared_path)
     findings = [f for journey in built for f in rules.find_gaps(journey)]
     unique = sorted(dict.fromkeys(findings), key=Finding.sort_key)  # shared files are checked once per journey
     cache.keep_whole(key, (unique, files_checked))
-    cache.save({(rel, kind) for kind, _, rel, _ in files})
+    cache.save(read_now)
     return Checked(root, unique, files_checked, portfolio, hashes, prefixes, built)
 
 
 #: below this many files to parse, starting worker processes costs more than it saves
 PARALLEL_FROM = 200
-_jobs: list[tuple[str, str, str, bytes]] = []  # what forked workers parse, by index
 
 
 def _parse_in_parallel(jobs: list[tuple[str, str, str, bytes]], cache: Cache, hashes: dict[str, str]) -> None:
     """Parse and validate many files on every core (a cold check of a large portfolio); results go to `cache`."""
-    global _jobs
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if len(jobs) < PARALLEL_FROM or cores < 2 or sys.platform != "linux":
-        return  # each file is parsed when read; fork is only safe and cheap on Linux
-    _jobs = jobs
-    _compile_validators()  # once, before the fork, rather than in every worker
+    from . import rules
+    from .schema import prepare_validators
+
+    if len(jobs) < PARALLEL_FROM or not can_fork():
+        return  # each file is parsed when it is read
+
+    def parse(index: int) -> bytes:
+        rel, kind, suffix, data = jobs[index]
+        return pickled(_parse_and_validate(data, suffix, rel, kind))
+
+    prepare_validators(rules.rule_ids())  # once, before the fork, rather than in every worker
     try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
-            pickled = pool.map(_parse_job, range(len(jobs)), chunksize=max(1, len(jobs) // (cores * 4)))
+        results = list(forked_map(parse, len(jobs), chunksize=max(1, len(jobs) // (usable_cores() * 4))))
     except OSError:
         return  # no processes to be had: parse here
-    finally:
-        _jobs = []
-    for (rel, kind, _, _), result in zip(jobs, pickled, strict=True):
+    for (rel, kind, _, _), result in zip(jobs, results, strict=True):
         cache.keep(rel, kind, hashes[rel], result)
-
-
-def _compile_validators() -> None:
-    from . import rules
-    from .load import KINDS
-    from .schema import _fast_validator
-
-    for kind in KINDS:
-        _fast_validator(kind, tuple(rules.rule_ids()))
-
-
-def _parse_job(index: int) -> bytes:
-    rel, kind, suffix, data = _jobs[index]
-    return pickle.dumps(_parse_and_validate(data, suffix, rel, kind), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _parse_and_validate(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:

@@ -205,6 +205,14 @@ def validate(document: Document, rule_ids: list[str]) -> list[Problem]:
     return list(problems.values())
 
 
+def prepare_validators(rule_ids: list[str]) -> None:
+    """Compile every kind's validator now: before forking workers, so each need not compile its own."""
+    from .load import KINDS
+
+    for kind in KINDS:
+        _fast_validator(kind, tuple(rule_ids))
+
+
 def _validators(kind: str, rule_ids: tuple[str, ...]) -> tuple[Callable[[Any], Any], Any]:
     """The compiled validator and the jsonschema one, of the same schema."""
     return _fast_validator(kind, rule_ids), _full_validator(kind, rule_ids)

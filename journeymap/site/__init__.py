@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing
-import os
 import re
 import shutil
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +19,7 @@ from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
 from ..urls import SAFE_SCHEMES, link_target
+from ..workers import can_fork, forked_map
 from . import incremental, links
 from .diagrams import Diagram
 from .drawing import draw_all
@@ -177,37 +174,24 @@ class _Job:
     parallel: bool = True
 
 
-_job: _Job | None = None  # what forked workers render, by journey index
-
-
 def _render_parts(job: _Job, progress: Progress | None) -> None:
     """Render each part; several at once in forked processes when there are several and cores to spare."""
-    global _job
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    pages_written, done, journeys = 0, 0, sum(1 for part in job.parts if part is not None)
-    _job = job
-    if job.parts:
-        _compile_templates(job.env)  # once, before any fork, rather than in every worker
+    if not job.parts:
+        return
+    _compile_templates(job.env)  # once, before any fork, rather than in every worker
 
-    def rendered(results: Iterable[tuple[bool, int]]) -> None:
-        nonlocal pages_written, done
-        for is_journey, count in results:
-            pages_written, done = pages_written + count, done + is_journey
-            if progress and is_journey:
-                progress(done, journeys, pages_written)
+    def render(index: int) -> tuple[bool, int]:
+        return _render_part(job, job.parts[index])
 
-    try:
-        if job.parallel and len(job.parts) > 1 and cores > 1 and sys.platform == "linux":
-            gc.freeze()  # the model stays in pages the workers share with this process, not copied by GC passes
-            try:
-                with multiprocessing.get_context("fork").Pool(min(cores, len(job.parts))) as pool:
-                    rendered(pool.imap_unordered(_render_one, range(len(job.parts))))
-            finally:
-                gc.unfreeze()
-        else:
-            rendered(_render_one(index) for index in range(len(job.parts)))
-    finally:
-        _job = None
+    indexes = range(len(job.parts))
+    forked = job.parallel and len(job.parts) > 1 and can_fork()
+    results = forked_map(render, len(job.parts), ordered=False) if forked else map(render, indexes)
+    journeys = sum(1 for part in job.parts if part is not None)
+    pages_written, done = 0, 0
+    for is_journey, count in results:
+        pages_written, done = pages_written + count, done + is_journey
+        if progress and is_journey:
+            progress(done, journeys, pages_written)
 
 
 def _compile_templates(env: jinja2.Environment) -> None:
@@ -218,17 +202,15 @@ def _compile_templates(env: jinja2.Environment) -> None:
             pass  # said with its template and line when a page uses it
 
 
-def _render_one(index: int) -> tuple[bool, int]:
-    """One part of the site: (whether it was a journey, pages written)."""
-    assert _job is not None
-    journey = _job.parts[index]
+def _render_part(job: _Job, journey: Journey | None) -> tuple[bool, int]:
+    """One part of the site (a journey, or the portfolio's own pages for None): (was it a journey, pages)."""
     if journey is None:
         from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
 
-        _copy_assets(_job.folders, _job.folder / "assets")
-        return False, write_portfolio_pages(_job.env, _job.checked, _job.folder)
-    return True, _write_journey(_job.env, _job.folders, journey, _job.checked, _job.folder / journey.prefix,
-                                _job.use_cache)
+        _copy_assets(job.folders, job.folder / "assets")
+        return False, write_portfolio_pages(job.env, job.checked, job.folder)
+    return True, _write_journey(job.env, job.folders, journey, job.checked, job.folder / journey.prefix,
+                                job.use_cache)
 
 
 def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journey, checked: Checked,

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import graphviz
 
-from ..cache import cache_dir, digest
+from ..cache import cache_dir, digest, write_atomically
+from ..workers import usable_cores
 
 #: graphs at least this long (DOT statements) are drawn alone, so one slow graph cannot hold up the others
 LARGE_GRAPH_LINES = 1500
@@ -74,7 +75,7 @@ def draw_all(sources: Iterable[str], use_cache: bool = True) -> None:
         return
     large = [s for s in missing if s.count("\n") >= LARGE_GRAPH_LINES]
     small = [s for s in missing if s.count("\n") < LARGE_GRAPH_LINES]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cores()
     chunks = [small[i::cores] for i in range(cores) if small[i::cores]] + [[s] for s in large]
     with ThreadPoolExecutor(max_workers=cores) as pool:
         for chunk, drawings in zip(chunks, pool.map(_draw_chunk, chunks), strict=True):
@@ -114,6 +115,7 @@ def _draw_alone(source: str) -> Drawing:
 
 
 def _run(source: str, seconds: float, options: list[str] | None = None) -> str:
+    """`dot -Tsvg` on `source`, killed after `seconds` (the graphviz package's pipe() has no time limit)."""
     executable = shutil.which("dot")
     if executable is None:
         raise graphviz.ExecutableNotFound(["dot"])
@@ -150,12 +152,5 @@ def _read(folder: Path | None, key: str) -> str | None:
 
 
 def _write(folder: Path | None, key: str, svg: str) -> None:
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_text(svg, encoding="utf-8")
-        os.replace(temporary, folder / f"{key}.svg")
-    except OSError:
-        pass
+    if folder is not None:
+        write_atomically(folder / f"{key}.svg", svg.encode("utf-8"))
