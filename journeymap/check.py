@@ -44,7 +44,16 @@ class Checked:
         return self.findings_under(journey.prefix)
 
     def findings_under(self, prefix: str) -> list[Finding]:
-        return [f for f in self.findings if f.location.file.startswith(prefix) or "/" not in f.location.file]
+        return [f for f in self.findings if prefix in self.journeys_of(f.location.file)]
+
+    def journeys_of(self, file: str) -> list[str]:
+        """The prefixes of the journeys a file belongs to: its own folder's, or every journey's for a file
+        at the top of a portfolio (the shared owners.yaml)."""
+        if "/" not in file:
+            return self.prefixes
+        if not self.is_portfolio:
+            return [""]
+        return [file[:file.index("/") + 1]]
 
 
 def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Checked:

@@ -38,8 +38,7 @@ def keys(checked: Checked, templates: str) -> dict[str, str]:
     for items, pairs in ((inputs, sorted(checked.inputs.items())),
                          (findings, [(f.location.file, repr(f)) for f in checked.findings])):
         for file, value in pairs:  # one pass over each, not one per journey: a portfolio has hundreds
-            owner = file[:file.index("/") + 1] if "/" in file and checked.is_portfolio else ""
-            for prefix in (checked.prefixes if "/" not in file else [owner]):  # shared files go to every journey
+            for prefix in checked.journeys_of(file):
                 if prefix in items:
                     items[prefix].append(f"{file}:{value}")
     keys = {prefix: digest(*common, prefix, *inputs[prefix], "findings", *findings[prefix])
