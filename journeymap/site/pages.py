@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..findings import Finding, Severity
-from ..model import SLUG, Journey, Metric, Origin, Stage, Touchpoint, Transition, percent
+from ..model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint, Transition, percent
 from ..repository import path_in_repository, repository_file
 from ..urls import scheme_of
 from . import diagrams, links
@@ -49,23 +50,44 @@ class Column:
     findings: list[Finding]
 
 
+def gaps(findings: list[Finding]) -> list[Finding]:
+    """What the site counts and badges as gaps: errors and warnings, as the check does (info is not a gap)."""
+    return [f for f in findings if f.severity is not Severity.INFO]
+
+
+def by_file(findings: list[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.location.file, []).append(finding)
+    return grouped
+
+
+def gaps_by_owner(items: list[Touchpoint | Owner],
+                  gaps_in_files: dict[str, list[Finding]]) -> dict[str, list[Finding]]:
+    """owner id → the gaps written inside its items (touchpoints by their owner, owners' entries by their id),
+    item by item, each gap once: every team's in one pass (a team at a time over a large portfolio took seconds)."""
+    found: dict[str, list[Finding]] = {}
+    for item in items:
+        owner_id = item.owner if isinstance(item, Touchpoint) else item.id
+        held = [g for g in gaps_in_files.get(item.origin.file, ()) if item.origin.holds(g.location)] \
+            if owner_id else []
+        if held:
+            mine = found.setdefault(owner_id, [])
+            mine += [g for g in held if g not in mine]
+    return found
+
+
 class Site:
     """What every template can ask about the journey and its findings."""
 
     def __init__(self, journey: Journey, findings: list[Finding], root: Path) -> None:
         self.journey = journey
         self.findings = findings
-        #: what the site counts and badges as gaps: errors and warnings, as the check does (info is not a gap)
-        self.gaps = [f for f in findings if f.severity is not Severity.INFO]
-        self._gaps_by_file: dict[str, list[Finding]] = {}
-        for finding in self.gaps:
-            self._gaps_by_file.setdefault(finding.location.file, []).append(finding)
+        self.gaps = gaps(findings)
+        self._gaps_by_file = by_file(self.gaps)
         self.colours = diagrams.owner_colours(journey)
         self.root = root
         self.emotions = EMOTIONS
-        self._owned: Counter | None = None
-        self._owner_findings: dict[str, list[Finding]] = {}
-        self._repository_folder: str | None = None  # asked of the disk once, not once per link
 
     # -- findings next to the things they are about --
 
@@ -85,29 +107,29 @@ class Site:
 
     def owned(self, owner_id: str) -> int:
         """How many touchpoints a team owns."""
-        if self._owned is None:
-            self._owned = Counter(t.owner for t in self.journey.touchpoints if t.owner)
-        return self._owned[owner_id]
+        return self._owned_counts[owner_id]
+
+    @cached_property
+    def _owned_counts(self) -> Counter:
+        return Counter(t.owner for t in self.journey.touchpoints if t.owner)
 
     def owner_findings(self, owner_id: str) -> list[Finding]:
-        if owner_id not in self._owner_findings:
-            self._owner_findings[owner_id] = self._find_owner_findings(owner_id)
-        return self._owner_findings[owner_id]
+        """The gaps inside a team's touchpoints and its own entry."""
+        return self._gaps_by_owner.get(owner_id, [])
 
-    def _find_owner_findings(self, owner_id: str) -> list[Finding]:
-        owned: list[Origin] = [t.origin for t in self.journey.touchpoints if t.owner == owner_id]
-        owned += [o.origin for o in self.journey.owners if o.id == owner_id]
-        seen: list[Finding] = []
-        for origin in owned:
-            seen += [f for f in self.findings_in(origin) if f not in seen]
-        return seen
+    @cached_property
+    def _gaps_by_owner(self) -> dict[str, list[Finding]]:
+        return gaps_by_owner([*self.journey.touchpoints, *self.journey.owners], self._gaps_by_file)
 
     # -- links back to the YAML --
 
     def source_path(self, file: str) -> str:
-        if self._repository_folder is None:
-            self._repository_folder = path_in_repository(self.root).as_posix()
         return repository_file(self.root, file, self._repository_folder)
+
+    @cached_property
+    def _repository_folder(self) -> str:
+        """Asked of the disk once, not once per link."""
+        return path_in_repository(self.root).as_posix()
 
     def edit_url(self, file: str) -> str | None:
         """GitHub's editor for a file; its folder view for a folder ("briefs/", or "" for the map)."""

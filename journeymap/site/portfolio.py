@@ -17,6 +17,8 @@ from ..check import Checked
 from ..findings import Finding, Severity
 from ..model import SLUG, Journey, Metric, Owner, Stage, Touchpoint, Transition
 from . import _render_template, links  # site/__init__ imports this module only inside build_site
+from .pages import by_file, gaps_by_owner
+from .pages import gaps as page_gaps
 from .search import portfolio_search_index
 from .writer import write_text
 
@@ -94,11 +96,6 @@ def teams_folder(checked: Checked) -> str:
                 if name not in slugs)
 
 
-def _gaps(findings: list[Finding]) -> list[Finding]:
-    """Errors and warnings: what the site counts as gaps (information is not one)."""
-    return [f for f in findings if f.severity is not Severity.INFO]
-
-
 def journey_cards(checked: Checked) -> list[JourneyCard]:
     cards = []
     for journey in checked.journeys:
@@ -125,9 +122,9 @@ def teams(checked: Checked, folder: str) -> list[Team]:
                 shared.setdefault(owner.id, owner)
     # a journey's gaps in its own files; those in the shared owners.yaml are the team's, shown once
     per_journey = [(j, _gaps_by_owner([*j.touchpoints, *j.owners],
-                                      [f for f in _gaps(checked.findings_of(j)) if "/" in f.location.file]))
+                                      [f for f in page_gaps(checked.findings_of(j)) if "/" in f.location.file]))
                    for j in checked.journeys]
-    in_shared_file = _gaps_by_owner(list(shared.values()), _gaps(checked.findings))
+    in_shared_file = _gaps_by_owner(list(shared.values()), page_gaps(checked.findings))
     result = []
     for owner in shared.values():
         in_journeys = []
@@ -141,21 +138,9 @@ def teams(checked: Checked, folder: str) -> list[Team]:
 
 
 def _gaps_by_owner(items: list[Touchpoint | Owner], gaps: list[Finding]) -> dict[str, list[Finding]]:
-    """owner id → the gaps inside its items (touchpoints by their owner, owners' entries by their id), in
-    `gaps`' order: `Site.owner_findings` for every team in one pass (fifty teams asking forty journeys
-    one at a time took seconds)."""
-    by_file: dict[str, list[Finding]] = {}
-    for gap in gaps:
-        by_file.setdefault(gap.location.file, []).append(gap)
-    held: dict[str, set[Finding]] = {}
-    for item in items:
-        owner_id = item.owner if isinstance(item, Touchpoint) else item.id
-        in_file = by_file.get(item.origin.file)
-        if owner_id and in_file:
-            first, last = item.origin.span()  # the slow part: computed once per item that may hold a gap
-            held.setdefault(owner_id, set()).update(
-                g for g in in_file if g.location.line is not None and first <= g.location.line <= last)
-    return {owner_id: [g for g in gaps if g in found] for owner_id, found in held.items() if found}
+    """owner id → the gaps inside its items, in the order of `gaps` (the check's order)."""
+    held = {owner_id: set(found) for owner_id, found in gaps_by_owner(items, by_file(gaps)).items()}
+    return {owner_id: [g for g in gaps if g in found] for owner_id, found in held.items()}
 
 
 def local_teams(checked: Checked) -> list[tuple[Journey, Owner]]:
