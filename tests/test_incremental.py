@@ -190,3 +190,99 @@ def test_the_note_is_on_the_page(tmp_path: Path, fresh_drawings: None, monkeypat
     build_site(check_map(root, use_cache=False), tmp_path / "site", use_cache=False)
     handoffs = (tmp_path / "site/handoffs.html").read_text()
     assert 'class="diagram-note"' in handoffs and "too large to lay out" in handoffs
+
+
+def test_progress_says_how_far_the_rendering_is_once_a_second_has_passed(capsys: pytest.CaptureFixture) -> None:
+    import time
+
+    from journeymap.cli import _progress
+
+    _progress(time.perf_counter())(1, 40, 91)  # under a second in: nothing to say yet
+    assert capsys.readouterr().err == ""
+    show = _progress(time.perf_counter() - 2)
+    show(1, 40, 91)
+    show(40, 40, 3640)
+    err = capsys.readouterr().err
+    lines = err.split("\r")[1:]
+    assert lines[0].startswith("rendering: 1/40 journeys, 91 pages (") and lines[0].endswith(" pages/s)")
+    assert lines[1].startswith("rendering: 40/40 journeys, 3,640 pages (") and lines[1].endswith(" pages/s)\n")
+    assert not lines[0].endswith("\n")  # rewritten in place until the last
+
+
+def test_on_a_terminal_a_long_build_shows_progress_then_the_summary(tmp_path: Path) -> None:
+    import pty
+    import re
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from portfolio import write_portfolio
+
+    portfolio = write_portfolio(tmp_path / "portfolio", journeys=16)
+    leader, follower = pty.openpty()
+    build = subprocess.Popen([sys.executable, "-m", "journeymap", "build", str(portfolio), "-o", str(tmp_path / "site"),
+                              "--keep-going"], stdout=subprocess.DEVNULL, stderr=follower, start_new_session=True,
+                             env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    os.close(follower)
+    output = b""
+    while True:  # read as it writes: a terminal holds only a few kilobytes
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the build has closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert build.wait(timeout=300) == 0  # warnings only: they fail no build without --strict
+    text = output.decode()
+    summary = re.search(r"built (\d+) pages into .* in ([\d.]+) s", text)
+    assert summary, text[-500:]
+    if float(summary.group(2)) < 2:
+        pytest.skip("the build was too quick to show progress on this machine")
+    assert re.search(r"\rrendering: 16/16 journeys, [\d,]+ pages \([\d,]+ pages/s\)", text)
+    assert text.rstrip().splitlines()[-1].startswith("built ")
+
+
+def test_many_graphs_take_one_dot_per_core_not_one_each(fresh_drawings: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[int] = []
+    real = drawing._run
+
+    def counted(source: str, seconds: float, options: list[str] | None = None) -> str:
+        runs.append(source.count("digraph"))
+        return real(source, seconds, options)
+
+    monkeypatch.setattr(drawing, "_run", counted)
+    monkeypatch.setattr(drawing, "usable_cores", lambda: 2)
+    drawing.draw_all(GRAPHS, use_cache=False)
+    assert sorted(runs) == [3, 3]  # six graphs, two dot processes of three graphs each
+
+
+def test_a_graph_over_time_is_drawn_again_the_simpler_way(fresh_drawings: None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    real = drawing._run
+
+    def full_layout_too_slow(source: str, seconds: float, options: list[str] | None = None) -> str:
+        if options is None:
+            raise subprocess.TimeoutExpired("dot", seconds)
+        assert options == drawing.SIMPLER_LAYOUT
+        return real(source, seconds, options)
+
+    monkeypatch.setattr(drawing, "_run", full_layout_too_slow)
+    drawn = drawing.drawing(GRAPHS[0])
+    assert drawn.svg.count("<svg") == 1 and ">0</text>" in drawn.svg  # really drawn
+    assert "straight edges and a quicker layout" in drawn.note
+
+
+def test_a_drawing_in_the_cache_folder_is_not_drawn_again(tmp_path: Path, fresh_drawings: None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    drawing.draw_all(GRAPHS[:2])
+    first = drawing.drawing(GRAPHS[0]).svg
+    assert len(list((tmp_path / "cache/journeymap/svg").glob("*.svg"))) == 2
+    monkeypatch.setattr(drawing, "_drawn", {})  # a new process
+
+    def no_dot(*args: object) -> str:
+        raise AssertionError("dot ran for a drawing the cache holds")
+
+    monkeypatch.setattr(drawing, "_run", no_dot)
+    drawing.draw_all(GRAPHS[:2])
+    assert drawing.drawing(GRAPHS[0]).svg == first

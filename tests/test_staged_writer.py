@@ -207,7 +207,9 @@ def test_without_an_atomic_exchange_two_renames_swap_the_site(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_when_the_second_rename_fails_the_old_site_goes_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def two_renames_failing_on_the_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     error: BaseException) -> tuple[Path, Path]:
+    """An old site and a stage, swapped by two renames of which the second (moving the stage in) raises `error`."""
     monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
     output = site_folder(tmp_path / "site", "old")
     stage = site_folder(tmp_path / ".site-new-1", "new")
@@ -215,10 +217,15 @@ def test_when_the_second_rename_fails_the_old_site_goes_back(tmp_path: Path, mon
 
     def failing(source: object, target: object) -> None:
         if Path(source) == stage:
-            raise OSError(28, "No space left on device")
+            raise error
         real_replace(source, target)
 
     monkeypatch.setattr(writer.os, "replace", failing)
+    return output, stage
+
+
+def test_when_the_second_rename_fails_the_old_site_goes_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output, stage = two_renames_failing_on_the_stage(tmp_path, monkeypatch, OSError(28, "No space left on device"))
     with pytest.raises(OSError, match="No space left"):
         writer._swap(stage, output)
     assert (output / "index.html").read_text() == "old" and (stage / "index.html").read_text() == "new"
@@ -284,21 +291,12 @@ def test_the_exchange_works_on_paths_relative_to_the_working_folder(tmp_path: Pa
 
 def test_a_build_killed_between_the_two_renames_is_restored_by_the_next(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
-    output = site_folder(tmp_path / "site", "old")
-    stage = site_folder(tmp_path / ".site-new-1", "new")
-    real_replace = writer.os.replace
-
-    def killed(source: object, target: object) -> None:
-        if Path(source) == stage:
-            raise SystemExit("killed")  # not an OSError: nothing in the writer catches it
-        real_replace(source, target)
-
-    monkeypatch.setattr(writer.os, "replace", killed)
+    # not an OSError: nothing in the writer catches it, as nothing catches a SIGKILL
+    output, stage = two_renames_failing_on_the_stage(tmp_path, monkeypatch, SystemExit("killed"))
     with pytest.raises(SystemExit):
         writer._swap(stage, output)
     assert not output.exists()
-    monkeypatch.setattr(writer.os, "replace", real_replace)
+    monkeypatch.undo()
     writer._recover(output)
     assert (output / "index.html").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
