@@ -139,5 +139,17 @@ def test_findings_of_a_journey_are_its_own_and_the_shared_files(portfolio: Path)
         files = {f.location.file for f in checked.findings_of(journey)}
         assert "owners.yaml" in files
         assert all(f.startswith(journey.prefix) or f == "owners.yaml" for f in files), files
+        own = [f for f in checked.findings if f.location.file.startswith(journey.prefix)]  # under its folder
+        assert own and all(f in checked.findings_of(journey) for f in own)
     first = {f.location.file for f in checked.findings_of(checked.journeys[0])}
     assert {f.location.file for f in checked.findings} > first
+
+
+def test_a_lone_journeys_findings_are_all_its_own(tmp_path: Path) -> None:
+    from journeymap.check import check_map
+
+    from .conftest import edited, write_map
+
+    root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
+    checked = check_map(root)
+    assert checked.findings and checked.findings_of(checked.journey) == checked.findings
