@@ -30,7 +30,7 @@ from typing import Any
 
 from . import __version__
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -88,6 +88,7 @@ class Cache:
         self.version = code_version() if enabled else ""
         self.files: dict[tuple[str, str], tuple[str, bytes]] = {}
         self.result: tuple[str, bytes] | None = None
+        self.parts: dict[str, tuple[str, bytes]] = {}
         self.dirty = False
         if enabled:
             self._read()
@@ -97,9 +98,9 @@ class Cache:
             with open(self.path, "rb") as file:
                 stored = pickle.load(file)
             if stored["version"] == self.version:
-                self.files, self.result = stored["files"], stored["result"]
+                self.files, self.result, self.parts = stored["files"], stored["result"], stored["parts"]
         except Exception:  # noqa: BLE001 - missing, corrupt, truncated or foreign: start empty
-            self.files, self.result = {}, None
+            self.files, self.result, self.parts = {}, None, {}
 
     def has(self, rel: str, kind: str, content: str) -> bool:
         stored = self.files.get((rel, kind))
@@ -123,26 +124,43 @@ class Cache:
 
     def whole(self, key: str) -> Any | None:
         """The last whole result, if it was made from exactly these inputs."""
-        if not self.enabled or self.result is None or self.result[0] != key:
-            return None
-        try:
-            return pickle.loads(self.result[1])
-        except Exception:  # noqa: BLE001
-            return None
+        return _unpickled(self.result, key) if self.enabled else None
 
     def keep_whole(self, key: str, value: Any) -> None:
         if self.enabled:
             self.result = (key, pickled(value))
             self.dirty = True
 
-    def save(self, read: set[tuple[str, str]]) -> None:
-        """Write what changed, keeping only the files this run `read`; a folder we cannot write means no cache."""
+    def part(self, prefix: str, key: str) -> Any | None:
+        """The last result for one journey of a portfolio (by its folder), if made from exactly these inputs."""
+        return _unpickled(self.parts.get(prefix), key) if self.enabled else None
+
+    def keep_part(self, prefix: str, key: str, value: Any) -> None:
+        if self.enabled:
+            self.parts[prefix] = (key, pickled(value))
+            self.dirty = True
+
+    def save(self, read: set[tuple[str, str]], prefixes: list[str]) -> None:
+        """Write what changed, keeping only the files this run `read` and the journeys it checked (`prefixes`);
+        a folder we cannot write means no cache."""
         if not self.enabled or not self.dirty:
             return
         files = {key: value for key, value in self.files.items() if key in read}
-        if write_atomically(self.path, pickled({"version": self.version, "files": files, "result": self.result})):
+        parts = {prefix: value for prefix, value in self.parts.items() if prefix in prefixes}
+        if write_atomically(self.path, pickled({"version": self.version, "files": files, "result": self.result,
+                                                "parts": parts})):
             self.dirty = False
         prune()
+
+
+def _unpickled(stored: tuple[str, bytes] | None, key: str) -> Any | None:
+    """The value stored under `key`; None when another key's value is stored, or it cannot be read back."""
+    if stored is None or stored[0] != key:
+        return None
+    try:
+        return pickle.loads(stored[1])
+    except Exception:  # noqa: BLE001 - an entry that cannot be read is computed again
+        return None
 
 
 #: cache files (of any map, drawing or template) not written for this long are removed

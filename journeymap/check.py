@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,7 +65,6 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
     validated again, and a map whose every input is unchanged gets its last findings without a rule run.
     `parallel=False` never forks (for a process with threads, such as `serve`).
     """
-    from . import rules
     from .rules.review import today
 
     root = Path(root)
@@ -89,26 +90,102 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
             return None, [refusal]
         return cache.file(rel, kind, hashes[rel], lambda: _parse_and_validate(data, path.suffix, rel, kind))
 
+    read_now = {(rel, kind) for kind, _, rel, _ in files}
+
+    def entry(rel: str, kind: str) -> str:
+        return f"{rel}:{kind}:{hashes[rel]}:{contents[rel][1]}"
+
+    key = digest(cache.version, today().isoformat(), *(entry(rel, kind) for kind, _, rel, _ in files),
+                 *(f"{listing.problems}{sorted(listing.unreadable)}" for listing in listings))
+    shared_entry = [entry(shared_path.name, "owners")] if shared_path else []
+    parts = [_Part(listing, digest(cache.version, today().isoformat(), str(root.resolve()), *shared_entry,
+                                   *(entry(rel, kind) for kind, _, rel in listing.files),
+                                   f"{listing.problems}{sorted(listing.unreadable)}"), remember=use_cache)
+             for listing in listings]
+    shared_read = functools.cache(lambda: _read_shared(read, shared_path))
+    if use_cache:
+        _forget_models_but({part.key for part in parts})
+
     def journeys() -> list[Journey]:
         """Built only when asked for: a cached result needs none."""
-        built, _ = _journeys(listings, read, shared_path)
-        cache.save(read_now)  # entries found damaged on the way were computed again
+        built = [part.model(read, shared_read) for part in parts]
+        for journey, elsewhere in zip(built, _used_elsewhere([_owners_used(j) for j in built]), strict=True):
+            journey.owners_used_elsewhere = elsewhere
+        cache.save(read_now, prefixes)  # entries found damaged on the way were computed again
         return built
 
-    read_now = {(rel, kind) for kind, _, rel, _ in files}
-    key = digest(cache.version, today().isoformat(), *(f"{rel}:{kind}:{hashes[rel]}:{contents[rel][1]}"
-                                                       for kind, _, rel, _ in files),
-                 *(f"{listing.problems}{sorted(listing.unreadable)}" for listing in listings))
     stored = cache.whole(key)
     if stored is not None:
         findings, files_checked = stored
         return Checked(root, findings, files_checked, portfolio, hashes, prefixes, journeys)
-    built, files_checked = _journeys(listings, read, shared_path)
-    findings = [f for journey in built for f in rules.find_gaps(journey)]
+    findings, files_checked = _find_gaps(parts, cache, read, shared_read)
+    files_checked += 1 if shared_path else 0
     unique = sorted(dict.fromkeys(findings), key=Finding.sort_key)  # shared files are checked once per journey
     cache.keep_whole(key, (unique, files_checked))
-    cache.save(read_now)
-    return Checked(root, unique, files_checked, portfolio, hashes, prefixes, built)
+    cache.save(read_now, prefixes)
+    return Checked(root, unique, files_checked, portfolio, hashes, prefixes, journeys)
+
+
+#: the journeys modelled last, by their part key: `serve` checks the same map again and again
+_models: dict[str, tuple[Journey, int]] = {}
+
+
+def _forget_models_but(keys: set[str]) -> None:
+    for stale in _models.keys() - keys:
+        del _models[stale]
+
+
+@dataclass
+class _Part:
+    """One journey of the check: its key (its files' hashes and the shared owners.yaml's) and, once built, its model."""
+
+    listing: Listing
+    key: str
+    remember: bool = True  # keep the model for the next check in this process (not with --no-cache)
+    built: tuple[Journey, int] | None = None  # the journey, and how many files were read to make it
+
+    def model(self, read: Callable, shared: Callable[[], Shared]) -> Journey:
+        if self.built is None:
+            self.built = (_models.get(self.key) if self.remember else None) or _journey(self.listing, read, *shared())
+            if self.remember:
+                _models[self.key] = self.built
+        return self.built[0]
+
+    @property
+    def files(self) -> int:
+        return self.built[1] if self.built else 0
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the rules found in one journey, cached under its part key: the owners it uses (what the others'
+    idle-owner needs) and, for the owners the other journeys used then, its findings."""
+
+    owners_used: frozenset[str]
+    used_elsewhere: frozenset[str]
+    findings: list[Finding]
+    files: int
+
+
+def _find_gaps(parts: list[_Part], cache: Cache, read: Callable, shared: Callable) -> tuple[list[Finding], int]:
+    """Every journey's findings, and how many files were read; rules run only on journeys that changed
+    (or whose portfolio's other journeys changed the owners they use)."""
+    from . import rules
+
+    stored: list[_Found | None] = [cache.part(part.listing.prefix, part.key) for part in parts]
+    used = [found.owners_used if found else _owners_used(part.model(read, shared))
+            for part, found in zip(parts, stored, strict=True)]
+    findings: list[Finding] = []
+    files = 0
+    for part, found, elsewhere in zip(parts, stored, _used_elsewhere(used), strict=True):
+        if found is None or found.used_elsewhere != elsewhere:
+            journey = part.model(read, shared)
+            journey.owners_used_elsewhere = elsewhere
+            found = _Found(_owners_used(journey), elsewhere, list(rules.find_gaps(journey)), part.files)
+            cache.keep_part(part.listing.prefix, part.key, found)
+        findings += found.findings
+        files += found.files
+    return findings, files
 
 
 #: below this many files to parse, starting worker processes costs more than it saves
@@ -145,18 +222,23 @@ def _parse_and_validate(data: bytes, suffix: str, rel: str, kind: str) -> tuple[
     return document, problems
 
 
-def _journeys(listings: list[Listing], read: Callable, shared_path: Path | None) -> tuple[list[Journey], int]:
-    """The journeys, and how many files were read to make them (or could not be)."""
-    shared, shared_problems = read(shared_path, shared_path.name, "owners", shared_path.parent) if shared_path \
-        else (None, [])
-    journeys: list[Journey] = []
-    files = 1 if shared_path else 0
-    for listing in listings:
-        folder = read_folder(listing, read)
-        files += len(folder.documents) + len(folder.unreadable)
-        journeys.append(build_journey(_with_shared(folder, shared_problems, shared_path is not None and shared is None),
-                                      [shared] if shared is not None else [], listing.prefix))
-    return _aware_of_each_other(journeys), files
+#: a portfolio's shared owners.yaml as read: (document or None, its problems, does the portfolio have one)
+Shared = tuple["Document | None", list[Problem], bool]
+
+
+def _read_shared(read: Callable, shared_path: Path | None) -> Shared:
+    if shared_path is None:
+        return None, [], False
+    return (*read(shared_path, shared_path.name, "owners", shared_path.parent), True)
+
+
+def _journey(listing: Listing, read: Callable, shared: Document | None, shared_problems: list[Problem],
+             has_shared: bool) -> tuple[Journey, int]:
+    """One journey, and how many of its own files were read to make it (or could not be)."""
+    folder = read_folder(listing, read)
+    journey = build_journey(_with_shared(folder, shared_problems, has_shared and shared is None),
+                            [shared] if shared is not None else [], listing.prefix)
+    return journey, len(folder.documents) + len(folder.unreadable)
 
 
 def _with_shared(folder: Folder, shared_problems: list[Problem], shared_unreadable: bool) -> Folder:
@@ -164,9 +246,11 @@ def _with_shared(folder: Folder, shared_problems: list[Problem], shared_unreadab
     return replace(folder, problems=[*shared_problems, *folder.problems], unreadable=unreadable)
 
 
-def _aware_of_each_other(journeys: list[Journey]) -> list[Journey]:
-    """idle-owner looks across the whole portfolio: tell each journey which owners the others use."""
-    used = [frozenset(t.owner for t in journey.touchpoints if t.owner) for journey in journeys]
-    for index, journey in enumerate(journeys):
-        journey.owners_used_elsewhere = frozenset().union(*(u for i, u in enumerate(used) if i != index))
-    return journeys
+def _owners_used(journey: Journey) -> frozenset[str]:
+    return frozenset(t.owner for t in journey.touchpoints if t.owner)
+
+
+def _used_elsewhere(used: list[frozenset[str]]) -> list[frozenset[str]]:
+    """idle-owner looks across the whole portfolio: for each journey, the owners the others use."""
+    count = collections.Counter(owner for owners in used for owner in owners)
+    return [frozenset(owner for owner, times in count.items() if times > (owner in owners)) for owners in used]

@@ -72,19 +72,20 @@ class Document:
 
     def span(self, path: Path_) -> tuple[int, int] | None:
         """The first and last line of the values under `path`, or None when nothing is written there."""
-        spans = self.__dict__.get("_spans")
-        if spans is None:  # every span of the file in one pass: a site asks for thousands
-            spans = {}
+        by_depth = self.__dict__.setdefault("_spans", {})
+        spans = by_depth.get(len(path))
+        if spans is None:  # every span at this depth in one pass: a site asks for thousands, all of a few depths
+            spans = by_depth[len(path)] = {}
+            depth = len(path)
             for position, (line, _) in self.positions.items():
-                for size in range(len(position) + 1):
-                    span = spans.get(position[:size])
+                if len(position) >= depth:
+                    span = spans.get(position[:depth])
                     if span is None:
-                        spans[position[:size]] = [line, line]
+                        spans[position[:depth]] = [line, line]
                     elif line < span[0]:
                         span[0] = line
                     elif line > span[1]:
                         span[1] = line
-            self.__dict__["_spans"] = spans
         span = spans.get(path)
         return None if span is None else (span[0], span[1])
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from journeymap import check
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "journey"
 # Reviews go stale with the calendar; fix "today" so tests mean the same every day.
@@ -26,6 +28,7 @@ def own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     """A cache of its own for every test: a result cached by one test (or by an earlier run of the same
     code, as mutation testing makes) must never stand in for checking the map again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setattr(check, "_models", {})  # nor the journeys an earlier test modelled in this process
 
 CLEAN_MAP = {
     "journey.yaml": """\

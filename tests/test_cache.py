@@ -110,7 +110,9 @@ def test_damaged_entries_inside_a_good_cache_are_computed_again(tmp_path: Path, 
     stored = pickle.loads(path.read_bytes())
     stored["files"] = {key: (content, b"\x80garbage") for key, (content, _) in stored["files"].items()}
     stored["result"] = (stored["result"][0], b"\x80garbage")
+    stored["parts"] = {prefix: (key, b"\x80garbage") for prefix, (key, _) in stored["parts"].items()}
     path.write_bytes(pickle.dumps(stored))
+    check_module._models.clear()  # as in a new process
     assert found(check_map(root)) == expected
 
 
@@ -234,6 +236,7 @@ def test_journeys_behind_a_cached_result_repair_damaged_entries(tmp_path: Path, 
     stored = pickle.loads(path.read_bytes())
     stored["files"] = {key: (content, b"\x80garbage") for key, (content, _) in stored["files"].items()}
     path.write_bytes(pickle.dumps(stored))
+    check_module._models.clear()  # as in a new process: nothing modelled yet
     cached = check_map(root)  # the whole result is intact: no journey is built yet
     assert [s.id for s in cached.journey.stages] == ["spark", "adopt"]  # built now, from the files again
     repaired = pickle.loads(path.read_bytes())["files"]
@@ -271,3 +274,66 @@ def test_a_small_map_is_parsed_in_this_process(tmp_path: Path, parsed_by: Path) 
     """Below PARALLEL_FROM files, starting workers costs more than it saves."""
     check_map(write_map(tmp_path / "map", CLEAN_MAP), use_cache=False)
     assert {line.split()[0] for line in parsed_by.read_text().splitlines()} == {str(os.getpid())}
+
+
+def rules_run_on(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The prefixes of the journeys the rules are run on from now on, in order."""
+    from journeymap import rules
+
+    journeys: list[str] = []
+    real = rules.find_gaps
+    monkeypatch.setattr(rules, "find_gaps", lambda journey: journeys.append(journey.prefix) or real(journey))
+    return journeys
+
+
+def test_an_edit_to_one_journey_of_a_portfolio_runs_the_rules_on_that_journey_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    check_map(portfolio)
+    buy = portfolio / "new-logo/stages/buy.yaml"
+    buy.write_text(buy.read_text().replace("{id: contract,", "{id: Contract_1,"))  # the same owners as before
+    expected = fresh(portfolio)
+    assert any(rule == "invalid-id" and "Contract_1" in message for rule, _, message in expected)
+    check_module._models.clear()  # as in a new process
+    checked = rules_run_on(monkeypatch)
+    assert found(check_map(portfolio)) == expected
+    assert checked == ["new-logo/"]
+
+
+def test_a_journey_is_checked_again_when_another_changes_the_owners_it_uses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """idle-owner looks across the portfolio: new-logo's files are unchanged, but whether `partners` is idle
+    there depends on expansion, which now gives it a touchpoint."""
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    before = found(check_map(portfolio))
+    assert any(rule == "idle-owner" and "`partners`" in message for rule, _, message in before)
+    adopt = portfolio / "expansion/stages/adopt.yaml"
+    adopt.write_text(adopt.read_text().replace("owner: success", "owner: partners"))
+    expected = fresh(portfolio)
+    checked = rules_run_on(monkeypatch)
+    after = found(check_map(portfolio))
+    assert after == expected
+    assert not any(rule == "idle-owner" and "`partners`" in message for rule, _, message in after)
+    assert sorted(checked) == ["expansion/", "new-logo/"]
+
+
+def test_a_second_check_in_one_process_models_only_the_journey_that_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` checks the same portfolio on every save: the journeys it modelled before are kept."""
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    first = check_map(portfolio, parallel=False)
+    kept = {journey.prefix: journey for journey in first.journeys}
+    buy = portfolio / "new-logo/stages/buy.yaml"
+    buy.write_text(buy.read_text().replace("name: Contract", "name: Signed contract"))
+    built: list[str] = []
+    real = check_module.build_journey
+    monkeypatch.setattr(check_module, "build_journey",
+                        lambda folder, shared, prefix: built.append(prefix) or real(folder, shared, prefix))
+    second = check_map(portfolio, parallel=False)
+    journeys = {journey.prefix: journey for journey in second.journeys}
+    assert built == ["new-logo/"]
+    assert journeys["expansion/"] is kept["expansion/"] and journeys["new-logo/"] is not kept["new-logo/"]
+    assert "Signed contract" in [t.name for t in journeys["new-logo/"].touchpoints]
+    assert found(second) == fresh(portfolio)
+    monkeypatch.setattr(check_module, "build_journey", real)
+    assert check_map(portfolio, use_cache=False).journeys[0] is not journeys["expansion/"]  # --no-cache: none kept

@@ -125,16 +125,26 @@ def teams(checked: Checked, folder: str) -> list[Team]:
                                       [f for f in page_gaps(checked.findings_of(j)) if "/" in f.location.file]))
                    for j in checked.journeys]
     in_shared_file = _gaps_by_owner(list(shared.values()), page_gaps(checked.findings))
+    owned_in = [_touchpoints_by_owner(journey) for journey, _ in per_journey]  # once, not once per team
     result = []
     for owner in shared.values():
         in_journeys = []
-        for journey, gaps in per_journey:
-            owned = [t for s in journey.stages for t in s.touchpoints if t.owner == owner.id]
+        for (journey, gaps), owned_by in zip(per_journey, owned_in, strict=True):
+            owned = owned_by.get(owner.id, [])
             if owned or gaps.get(owner.id):
                 in_journeys.append(TeamInJourney(journey, owned, gaps.get(owner.id, [])))
         result.append(Team(owner, f"{folder}/{links.file_name(owner.id)}.html", in_journeys,
                            in_shared_file.get(owner.id, [])))
     return result
+
+
+def _touchpoints_by_owner(journey: Journey) -> dict[str, list[Touchpoint]]:
+    """owner id → its touchpoints, in the journey's order (stage by stage)."""
+    owned: dict[str, list[Touchpoint]] = {}
+    for stage in journey.stages:
+        for touchpoint in stage.touchpoints:
+            owned.setdefault(touchpoint.owner, []).append(touchpoint)
+    return owned
 
 
 def _gaps_by_owner(items: list[Touchpoint | Owner], gaps: list[Finding]) -> dict[str, list[Finding]]:
