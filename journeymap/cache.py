@@ -1,12 +1,14 @@
 """What checking a map produced, kept between runs: an unchanged file is not parsed again.
 
 One file per map folder under `$XDG_CACHE_HOME/journeymap/` (default `~/.cache/journeymap/`,
-or `$JOURNEYMAP_CACHE_DIR`), holding two things:
+or `$JOURNEYMAP_CACHE_DIR`), holding three things:
 
 - per map file, keyed by its path, kind and a hash of its bytes: the parsed document and the
   problems parsing and validating it found;
 - the last whole result (findings and file count), keyed by the hash of every file read, the
-  folder listing, the day (the review rule depends on it) and the code.
+  folder listing, the day (the review rule depends on it) and the code;
+- per journey, its last result (check.py's `_Found`), keyed the same way by its own files and a
+  portfolio's shared owners.yaml: after an edit, only the journey it touched is checked again.
 
 Entries are keyed by content, so a changed file is never served from the cache; the code's own
 files are part of every key, so another version of journeymap never reads this one's entries; a

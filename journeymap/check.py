@@ -90,18 +90,17 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
             return None, [refusal]
         return cache.file(rel, kind, hashes[rel], lambda: _parse_and_validate(data, path.suffix, rel, kind))
 
-    read_now = {(rel, kind) for kind, _, rel, _ in files}
-
     def entry(rel: str, kind: str) -> str:
         return f"{rel}:{kind}:{hashes[rel]}:{contents[rel][1]}"
 
-    key = digest(cache.version, today().isoformat(), *(entry(rel, kind) for kind, _, rel, _ in files),
-                 *(f"{listing.problems}{sorted(listing.unreadable)}" for listing in listings))
-    shared_entry = [entry(shared_path.name, "owners")] if shared_path else []
-    parts = [_Part(listing, digest(cache.version, today().isoformat(), str(root.resolve()), *shared_entry,
-                                   *(entry(rel, kind) for kind, _, rel in listing.files),
+    # a key per journey: everything its findings depend on but the other journeys (see _find_gaps)
+    common = (cache.version, today().isoformat(), str(root.resolve()),
+              *([entry(shared_path.name, "owners")] if shared_path else []))
+    parts = [_Part(listing, digest(*common, *(entry(rel, kind) for kind, _, rel in listing.files),
                                    f"{listing.problems}{sorted(listing.unreadable)}"), remember=use_cache)
              for listing in listings]
+    key = digest(*(part.key for part in parts))
+    read_now = {(rel, kind) for kind, _, rel, _ in files}
     shared_read = functools.cache(lambda: _read_shared(read, shared_path))
     if use_cache:
         _forget_models_but({part.key for part in parts})
