@@ -143,6 +143,20 @@ def test_search_finds_touchpoints_from_a_nested_page(watched: Watched, site: Pat
     assert watched.errors == []
 
 
+def test_the_search_index_loads_on_the_first_search_not_with_every_page(watched: Watched, site: Path) -> None:
+    page = watched.page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((site / "stages/evaluation.html").as_uri())
+    assert page.evaluate("typeof window.JOURNEYMAP_SEARCH") == "undefined"
+    assert not [url for url in requested if url.endswith("search-index.js")]
+    page.fill("#search-input", "account executives")  # and Enter at once: before the index has arrived
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/owners/account-executives.html")
+    assert [url for url in requested if url.endswith("search-index.js")] == [(site / "assets/search-index.js").as_uri()]
+    assert watched.errors == []
+
+
 def test_pages_read_fully_without_javascript(browser, site: Path) -> None:
     watched = Watched(browser, java_script_enabled=False)
     try:

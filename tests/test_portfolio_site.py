@@ -211,10 +211,13 @@ def test_the_portfolio_search_covers_every_journey_with_urls_that_exist(site: Pa
     assert by_title[f"Webinar ({HOSTILE})"]["url"] == "beta/stages/learn.html#tp-webinar"
     assert {e["url"].split("/")[0] for e in entries} == {"alpha", "beta", "gamma", "teams"}
     assert by_title["Marketing (all journeys)"]["url"] == "teams/mkt.html"
-    for html in ("index.html", "teams/index.html", "teams/sales.html"):
-        scripts = re.findall(r'<script src="([^"]+)"', (site / html).read_text())
-        assert [(site / html).parent.joinpath(s).resolve() for s in scripts] == [
-            (site / "assets/search-index.js").resolve(), (site / "assets/journeymap.js").resolve()]
+    for html in ("index.html", "teams/index.html", "teams/sales.html"):  # the script that loads the index on a search
+        text = (site / html).read_text()
+        scripts = re.findall(r'<script src="([^"]+)"', text)
+        assert [(site / html).parent.joinpath(s).resolve() for s in scripts] == [(site / "assets/journeymap.js").resolve()]
+        [root] = re.findall(r'data-root="([^"]*)"', text)
+        assert (site / html).parent.joinpath(root, "assets/search-index.js").resolve() == (
+            site / "assets/search-index.js").resolve()
 
 
 def test_text_from_the_map_is_escaped_on_the_portfolio_pages(site: Path) -> None:

@@ -4,16 +4,32 @@
   "use strict";
   var root = document.documentElement.getAttribute("data-root") || "";
 
+  /* The index (megabytes for a large portfolio) is loaded when someone first goes to search, not with
+     every page; a script, not a fetch, so that search works from file:// too. */
+  var waiting = null;
+  function withIndex(then) {
+    if (window.JOURNEYMAP_SEARCH) { then(); return; }
+    if (!waiting) {
+      waiting = [];
+      var script = document.createElement("script");
+      script.src = root + "assets/search-index.js";
+      script.onload = function () { waiting.forEach(function (callback) { callback(); }); };
+      document.head.appendChild(script);
+    }
+    waiting.push(then);
+  }
+
   function setupSearch() {
     var form = document.querySelector("form.search");
     var input = document.getElementById("search-input");
     var list = document.getElementById("search-results");
-    var index = window.JOURNEYMAP_SEARCH;
-    if (!form || !input || !list || !index) return;
+    if (!form || !input || !list) return;
     form.hidden = false;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    input.addEventListener("focus", function () { withIndex(function () {}); });
     function matches(query) {
       var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+      var index = window.JOURNEYMAP_SEARCH || [];
       if (!terms.length) return [];
       return index.filter(function (entry) {
         var hay = (entry.title + " " + entry.text + " " + entry.kind).toLowerCase();
@@ -49,10 +65,15 @@
       }
       list.hidden = !input.value;
     }
-    input.addEventListener("input", show);
+    input.addEventListener("input", function () { withIndex(show); });
     input.addEventListener("keydown", function (event) {
-      var first = list.querySelector("a");
-      if (event.key === "Enter" && first) { window.location.href = first.href; }
+      if (event.key === "Enter") {
+        withIndex(function () {  /* Enter typed before the index arrived still goes to the first result */
+          show();
+          var first = list.querySelector("a");
+          if (first) { window.location.href = first.href; }
+        });
+      }
       if (event.key === "Escape") { input.value = ""; show(); }
     });
   }
