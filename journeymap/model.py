@@ -262,13 +262,13 @@ class Journey:
         `stage.volume`, the journey's own is `journey`, a stage without an id goes by its file name."""
         if kind == "journey":
             yield "journey", self, self.origin
-        elif kind == "stage":
+        elif kind in ("stage", "metric"):
             for stage in self.stage_files:
-                yield stage.id or stage.origin.document.stem, stage, stage.origin
-        elif kind == "metric":
-            for stage in self.stage_files:
-                for metric in stage.metrics.values():
-                    yield f"{stage.id}.{metric.kind}", metric, metric.origin
+                stage_id = stage.id or stage.origin.document.stem
+                if kind == "stage":
+                    yield stage_id, stage, stage.origin
+                else:
+                    yield from ((f"{stage_id}.{m.kind}", m, m.origin) for m in stage.metrics.values())
         else:
             for item in getattr(self, _ITEM_LISTS[kind]):
                 yield item.id, item, item.origin

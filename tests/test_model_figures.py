@@ -266,6 +266,7 @@ def test_a_finding_is_about_the_innermost_item_written_where_it_points(tmp_path:
     # a stage file without an id goes by its file name
     journey = journey_of(tmp_path / "no-id", {ADOPT: CLEAN_MAP[ADOPT].replace("id: adopt\n", "")})
     assert Subjects([journey]).of(Location(ADOPT, line_of(CLEAN_MAP[ADOPT], "name: Adopt"), 1)) == "stage adopt"
+    assert Subjects([journey]).of(Location(ADOPT, line_of(CLEAN_MAP[ADOPT], "  health:"), 1)) == "metric adopt.health"
 
 
 def test_every_item_of_a_kind_is_listed_once_with_where_it_is_written(tmp_path: Path) -> None:
