@@ -60,6 +60,8 @@ class Document:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    #: where the text of a block value (`key: |` or `key: >`) begins: the line after its key
+    text_lines: dict[Path_, int] = field(default_factory=dict)
 
     @property
     def fields(self) -> dict:
@@ -88,6 +90,10 @@ class Document:
                         span[1] = line
         span = spans.get(path)
         return None if span is None else (span[0], span[1])
+
+    def text_line(self, path: Path_) -> int:
+        """The line the text of the value at `path` starts on (for finding a place inside it)."""
+        return self.text_lines.get(path) or self.at(*path).line or 1
 
     def at(self, *path: Any) -> Location:
         """The location of a value, or of its nearest enclosing value that has one."""
@@ -400,6 +406,8 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self._key(key_node)
             self.document.positions[path + (key,)] = self.mark(key_node)
+            if isinstance(value_node, ScalarNode) and value_node.style in ("|", ">"):
+                self.document.text_lines[path + (key,)] = self.mark(value_node)[0] + 1
             result[key] = self.build(value_node, path + (key,))
         return result
 

@@ -40,7 +40,8 @@ def unsafe_url(journey: Journey) -> Iterator[Gap]:
     for body, origin in bodies:
         yield from _unsafe_in_markdown(body, origin.document.body_line, origin.file)
     for experiment in journey.experiments:
-        yield from _unsafe_in_markdown(experiment.result, experiment.origin.at("result").line or 1,
+        yield from _unsafe_in_markdown(experiment.result,
+                                       experiment.origin.document.text_line((*experiment.origin.path, "result")),
                                        experiment.origin.file)
 
 
