@@ -46,7 +46,16 @@ class Checked:
         return self.findings_under(journey.prefix)
 
     def findings_under(self, prefix: str) -> list[Finding]:
-        return [f for f in self.findings if prefix in self.journeys_of(f.location.file)]
+        return self._findings_by_journey.get(prefix, [])
+
+    @functools.cached_property
+    def _findings_by_journey(self) -> dict[str, list[Finding]]:
+        """Each journey's findings, in one pass: a portfolio of hundreds of journeys asks for each one's."""
+        grouped: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            for prefix in self.journeys_of(finding.location.file):
+                grouped.setdefault(prefix, []).append(finding)
+        return grouped
 
     def journeys_of(self, file: str) -> list[str]:
         """The prefixes of the journeys a file belongs to: its own folder's, or every journey's for a file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,29 @@ def map_source(command: Callable) -> Callable:
 @click.version_option(__version__, prog_name="journeymap")
 def main() -> None:
     """Customer journey maps as YAML in git: check them in CI, publish them as a site."""
+
+
+def run() -> None:
+    """The `journeymap` command: `main`, then leave without tearing the model down object by object.
+
+    Freeing a large portfolio's model at exit took a tenth of a second after the work was done;
+    the operating system takes the memory back at once (mypy leaves the same way).
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if not isinstance(code, int):  # sys.exit("message"): Python prints it and exits 1
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`| head`), a stream already closed
+            pass
+    os._exit(code)
 
 
 @main.command(short_help="Check the map and report its gaps.")

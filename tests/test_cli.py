@@ -239,3 +239,16 @@ def test_browser_tests_fail_rather_than_skip_where_chromium_is_required(required
         assert "browser test skipped where it must run" in result.stdout
     else:  # on a developer's machine without Chromium the browser tests skip, saying why
         assert result.returncode == 0 and "1 skipped" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(("exits", "code", "said"), [
+    ("sys.exit(3)", 3, ""), ("sys.exit('cannot go on')", 1, "cannot go on"), ("sys.exit()", 0, ""),
+    ("[print(n) for n in range(3000)] and None", 0, ""),  # what is still in the buffer at the end arrives too
+])
+def test_the_command_leaves_with_its_exit_code_and_all_its_output(exits: str, code: int, said: str) -> None:
+    """`journeymap` skips the interpreter's teardown (cli.run): nothing it meant to say or return is lost."""
+    program = f"import sys\nfrom journeymap import cli\ncli.main = lambda: {exits}\ncli.run()\nprint('not reached')\n"
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as in a shell
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env=environment)
+    assert (done.returncode, done.stderr.strip()) == (code, said)
+    assert done.stdout == ("".join(f"{n}\n" for n in range(3000)) if "print" in exits else "")

@@ -7,6 +7,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import jinja2
@@ -19,7 +20,7 @@ from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
 from ..urls import SAFE_SCHEMES, link_target
-from ..workers import can_fork, forked_map
+from ..workers import can_fork, forked_map, usable_cores
 from . import incremental, links
 from .diagrams import Diagram
 from .drawing import draw_all
@@ -27,6 +28,9 @@ from .export import export
 from .pages import Page, Site, pages
 from .search import search_index
 from .writer import MARKER, check_output, staged, write_text
+
+if TYPE_CHECKING:
+    from .portfolio import PortfolioPages
 
 #: every page's Content-Security-Policy: only the site's own scripts run, nothing inline, no plug-ins,
 #: no <base> or form hijacking. Inline style attributes stay allowed (owner colours, the grid's width).
@@ -143,12 +147,17 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
                 built[prefix] = (key, files)
         reused = _pages(built)
         stale = [prefix for prefix in checked.prefixes if prefix not in built]
-        todo: list[Journey | None] = [journey for journey in checked.journeys if journey.prefix in stale] \
+        todo: list[Journey | int] = [journey for journey in checked.journeys if journey.prefix in stale] \
             if stale else []
+        job = _Job(env, folders, checked, todo, folder, use_cache, parallel)
         if checked.is_portfolio and "" not in built:
-            todo.insert(0, None)  # the portfolio's own pages: the longest part, so it starts first
+            from .portfolio import PortfolioPages  # here, not on top: it imports this module
+
+            job.portfolio = PortfolioPages(checked, shares=usable_cores() if parallel and can_fork() else 1)
+            job.portfolio.teams  # worked out here, once, not again in every process that writes a share
+            todo[:0] = range(job.portfolio.shares)  # the longest parts, so they start first
             stale.append("")
-        _render_parts(_Job(env, folders, checked, todo, folder, use_cache, parallel), progress)
+        _render_parts(job, progress)
         for prefix in stale:
             built[prefix] = (keys[prefix], incremental.written(folder, prefix, checked.prefixes))
         write_text(folder, MARKER, incremental.marker(built))
@@ -168,10 +177,11 @@ class _Job:
     env: jinja2.Environment
     folders: list[Path]
     checked: Checked
-    parts: list[Journey | None]  # None: the portfolio's own pages
+    parts: list[Journey | int]  # a number: that share of the portfolio's own pages
     folder: Path
     use_cache: bool
     parallel: bool = True
+    portfolio: PortfolioPages | None = None
 
 
 def _render_parts(job: _Job, progress: Progress | None) -> None:
@@ -186,7 +196,7 @@ def _render_parts(job: _Job, progress: Progress | None) -> None:
     indexes = range(len(job.parts))
     forked = job.parallel and len(job.parts) > 1 and can_fork()
     results = forked_map(render, len(job.parts), ordered=False) if forked else map(render, indexes)
-    journeys = sum(1 for part in job.parts if part is not None)
+    journeys = sum(1 for part in job.parts if isinstance(part, Journey))
     pages_written, done = 0, 0
     for is_journey, count in results:
         pages_written, done = pages_written + count, done + is_journey
@@ -202,15 +212,15 @@ def _compile_templates(env: jinja2.Environment) -> None:
             pass  # said with its template and line when a page uses it
 
 
-def _render_part(job: _Job, journey: Journey | None) -> tuple[bool, int]:
-    """One part of the site (a journey, or the portfolio's own pages for None): (was it a journey, pages)."""
-    if journey is None:
-        from .portfolio import write_portfolio_pages  # here, not on top: it imports this module
-
+def _render_part(job: _Job, part: Journey | int) -> tuple[bool, int]:
+    """One part of the site (a journey, or a share of the portfolio's own pages): (was it a journey, pages)."""
+    if isinstance(part, Journey):
+        return True, _write_journey(job.env, job.folders, part, job.checked, job.folder / part.prefix,
+                                    job.use_cache)
+    assert job.portfolio is not None
+    if part == 0:
         _copy_assets(job.folders, job.folder / "assets")
-        return False, write_portfolio_pages(job.env, job.checked, job.folder)
-    return True, _write_journey(job.env, job.folders, journey, job.checked, job.folder / journey.prefix,
-                                job.use_cache)
+    return False, job.portfolio.write(job.env, job.folder, part)
 
 
 def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journey, checked: Checked,

@@ -8,6 +8,7 @@ and the check's findings, never recomputed here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,21 +161,40 @@ def local_teams(checked: Checked) -> list[tuple[Journey, Owner]]:
             if not _shared(o) and o.id not in shared and SLUG.match(o.id)]
 
 
-def write_portfolio_pages(env: jinja2.Environment, checked: Checked, folder: Path) -> int:
-    """Write the portfolio's index, its team pages and its search index; the number of pages written."""
-    def write(path: str, template: str, **context: object) -> None:
-        root = links.root_of(path)
-        write_text(folder, path, _render_template(env, template, path, root=root, here=path, checked=checked,
-                                                  journeys=checked.journeys, findings=checked.findings,
-                                                  teams_index=teams_index, **context))
+@dataclass
+class PortfolioPages:
+    """A portfolio's own pages, worked out once and written in shares: `shares` processes write them at once.
 
-    team_folder = teams_folder(checked)
-    teams_index = f"{team_folder}/{links.INDEX}"
-    all_teams = teams(checked, team_folder)
-    write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=all_teams)
-    write(teams_index, "portfolio-teams.html", teams=all_teams, local_teams=local_teams(checked))
-    for team in all_teams:
-        write(team.page, "portfolio-team.html", team=team)
-    write_text(folder, "assets/search-index.js", portfolio_search_index(
-        checked.journeys, [(t.owner, t.page) for t in all_teams]))
-    return 2 + len(all_teams)
+    Share 0 writes the index, the teams page and the search index; every share writes its part of
+    the team pages (on a large portfolio, thousands of rows each).
+    """
+
+    checked: Checked
+    shares: int = 1
+
+    @functools.cached_property
+    def teams(self) -> list[Team]:
+        return teams(self.checked, self.teams_folder)
+
+    @functools.cached_property
+    def teams_folder(self) -> str:
+        return teams_folder(self.checked)
+
+    def write(self, env: jinja2.Environment, folder: Path, share: int = 0) -> int:
+        """Write one share of the pages into `folder`; the number of pages written."""
+        checked, teams_index = self.checked, f"{self.teams_folder}/{links.INDEX}"
+
+        def write(path: str, template: str, **context: object) -> None:
+            write_text(folder, path, _render_template(
+                env, template, path, root=links.root_of(path), here=path, checked=checked, journeys=checked.journeys,
+                findings=checked.findings, teams_index=teams_index, **context))
+
+        mine = self.teams[share::self.shares]
+        if share == 0:
+            write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=self.teams)
+            write(teams_index, "portfolio-teams.html", teams=self.teams, local_teams=local_teams(checked))
+            write_text(folder, "assets/search-index.js", portfolio_search_index(
+                checked.journeys, [(t.owner, t.page) for t in self.teams]))
+        for team in mine:
+            write(team.page, "portfolio-team.html", team=team)
+        return len(mine) + (2 if share == 0 else 0)
