@@ -7,9 +7,11 @@ Such a URL is reported (rule `unsafe-url`) and shown as text, never as a link.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 #: browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:")
@@ -18,6 +20,19 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 #: attributes whose value a browser follows or loads
 URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "formaction", "poster", "cite", "background",
                             "data", "xlink:href", "longdesc", "usemap", "ping"})
+
+
+def markdown_html(text: str) -> str:
+    """A Markdown body as the site renders it (before sanitising): the HTML whose links unsafe-url reads."""
+    return _markdown().reset().convert(text)
+
+
+@functools.cache
+def _markdown() -> Any:
+    """One converter, reset between texts: making one (its extensions) cost more than most conversions."""
+    import markdown  # here: only maps with Markdown in them need it
+
+    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
 def scheme_of(url: str) -> str | None:

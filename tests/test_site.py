@@ -420,3 +420,15 @@ def test_stage_page_draws_the_volume_sparkline(tmp_path: Path) -> None:
     expected = [(i * 100 / (len(values) - 1), 22 - (v - low) / (high - low) * 20) for i, v in enumerate(values)]
     got = [float(n) for p in points.split() for n in p.split(",")]
     assert got == pytest.approx([n for point in expected for n in point], abs=0.06)
+
+
+def test_one_bodys_markdown_definitions_never_reach_another(tmp_path: Path) -> None:
+    """Bodies are converted by one reused Markdown converter: a brief's link references, abbreviations and
+    footnotes stay on its own page."""
+    from journeymap.site import render_markdown
+
+    first = render_markdown("Read [the plan][plan] in HTML[^1].\n\n[plan]: https://plan.example\n"
+                            "*[HTML]: Hyper Text\n\n[^1]: a note\n")
+    assert 'href="https://plan.example"' in first and "<abbr" in first and "a note" in first
+    second = render_markdown("Read [the plan][plan] in HTML[^1].\n")
+    assert second == "<p>Read [the plan][plan] in HTML[^1].</p>"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..findings import Gap, Location, Severity
 from ..model import Journey
-from ..urls import is_safe, looks_like_url, scheme_of, urls_in_html
+from ..urls import is_safe, looks_like_url, markdown_html, scheme_of, urls_in_html
 from .registry import rule
 
 _FIX = "write an https:// (or http://, mailto:) address, or a relative link; it is shown as text, not as a link"
@@ -48,9 +48,7 @@ def unsafe_url(journey: Journey) -> Iterator[Gap]:
 def _unsafe_in_markdown(body: str, first_line: int, file: str) -> Iterator[Gap]:
     if ":" not in body:
         return
-    import markdown
-
-    html = markdown.markdown(body, extensions=["extra", "sane_lists"], output_format="html")
+    html = markdown_html(body)
     for url in dict.fromkeys(urls_in_html(html)):
         if not is_safe(url):
             yield Gap(Location(file, first_line + _line_of(body, url), 1),

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 import jinja2
-import markdown as markdown_lib
 import nh3
 from markupsafe import Markup, escape
 
@@ -19,7 +18,7 @@ from ..cache import cache_dir
 from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
-from ..urls import SAFE_SCHEMES, link_target
+from ..urls import SAFE_SCHEMES, link_target, markdown_html
 from ..workers import can_fork, forked_map, usable_cores
 from . import incremental, links
 from .diagrams import Diagram
@@ -116,7 +115,7 @@ def render_markdown(text: str) -> Markup:
     nh3 (the Rust ammonia sanitiser) keeps tables, `<details>`, images over
     http(s) or relative paths, and links over http, https and mailto.
     """
-    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = markdown_html(text or "")
     return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
                             link_rel="noopener noreferrer"))
 
