@@ -1,14 +1,14 @@
 """What checking a map produced, kept between runs: an unchanged file is not parsed again.
 
 One file per map folder under `$XDG_CACHE_HOME/journeymap/` (default `~/.cache/journeymap/`,
-or `$JOURNEYMAP_CACHE_DIR`), holding three things:
+or `$JOURNEYMAP_CACHE_DIR`), holding two things:
 
 - per map file, keyed by its path, kind and a hash of its bytes: the parsed document and the
   problems parsing and validating it found;
-- the last whole result (findings and file count), keyed by the hash of every file read, the
-  folder listing, the day (the review rule depends on it) and the code;
-- per journey, its last result (check.py's `_Found`), keyed the same way by its own files and a
-  portfolio's shared owners.yaml: after an edit, only the journey it touched is checked again.
+- per journey (each of a portfolio), its last result (check.py's `_Found`: its findings and what
+  it needs from the others), keyed by the hash of each of its files and of a portfolio's shared
+  owners.yaml, its folder listing (strays), the day (the review rule depends on it) and the code:
+  after an edit, only the journey it touched is checked again.
 
 Entries are keyed by content, so a changed file is never served from the cache; the code's own
 files are part of every key, so another version of journeymap never reads this one's entries; a
@@ -32,7 +32,7 @@ from typing import Any
 
 from . import __version__
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -89,7 +89,6 @@ class Cache:
         self.path = cache_dir() / f"{digest(str(Path(root).resolve()))}.pickle"
         self.version = code_version() if enabled else ""
         self.files: dict[tuple[str, str], tuple[str, bytes]] = {}
-        self.result: tuple[str, bytes] | None = None
         self.parts: dict[str, tuple[str, bytes]] = {}
         self.dirty = False
         if enabled:
@@ -100,9 +99,9 @@ class Cache:
             with open(self.path, "rb") as file:
                 stored = pickle.load(file)
             if stored["version"] == self.version:
-                self.files, self.result, self.parts = stored["files"], stored["result"], stored["parts"]
+                self.files, self.parts = stored["files"], stored["parts"]
         except Exception:  # noqa: BLE001 - missing, corrupt, truncated or foreign: start empty
-            self.files, self.result, self.parts = {}, None, {}
+            self.files, self.parts = {}, {}
 
     def has(self, rel: str, kind: str, content: str) -> bool:
         stored = self.files.get((rel, kind))
@@ -124,15 +123,6 @@ class Cache:
         self.keep(rel, kind, content, pickled(value))
         return value
 
-    def whole(self, key: str) -> Any | None:
-        """The last whole result, if it was made from exactly these inputs."""
-        return _unpickled(self.result, key) if self.enabled else None
-
-    def keep_whole(self, key: str, value: Any) -> None:
-        if self.enabled:
-            self.result = (key, pickled(value))
-            self.dirty = True
-
     def part(self, prefix: str, key: str) -> Any | None:
         """The last result for one journey of a portfolio (by its folder), if made from exactly these inputs."""
         return _unpickled(self.parts.get(prefix), key) if self.enabled else None
@@ -149,8 +139,7 @@ class Cache:
             return
         files = {key: value for key, value in self.files.items() if key in read}
         parts = {prefix: value for prefix, value in self.parts.items() if prefix in prefixes}
-        if write_atomically(self.path, pickled({"version": self.version, "files": files, "result": self.result,
-                                                "parts": parts})):
+        if write_atomically(self.path, pickled({"version": self.version, "files": files, "parts": parts})):
             self.dirty = False
         prune()
 

@@ -71,7 +71,7 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
     """Check the map (or portfolio) at `root`; raises MapNotFound when it is neither.
 
     With the cache (journeymap/cache.py), a file read before with the same bytes is not parsed or
-    validated again, and a map whose every input is unchanged gets its last findings without a rule run.
+    validated again, and a journey whose every input is unchanged gets its last findings without a rule run.
     `parallel=False` never forks (for a process with threads, such as `serve`).
     """
     from .rules.review import today
@@ -108,7 +108,6 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
     parts = [_Part(listing, digest(*common, *(entry(rel, kind) for kind, _, rel in listing.files),
                                    f"{listing.problems}{sorted(listing.unreadable)}"), remember=use_cache)
              for listing in listings]
-    key = digest(*(part.key for part in parts))
     read_now = {(rel, kind) for kind, _, rel, _ in files}
     shared_read = functools.cache(lambda: _read_shared(read, shared_path))
     if use_cache:
@@ -122,14 +121,9 @@ def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Chec
         cache.save(read_now, prefixes)  # entries found damaged on the way were computed again
         return built
 
-    stored = cache.whole(key)
-    if stored is not None:
-        findings, files_checked = stored
-        return Checked(root, findings, files_checked, portfolio, hashes, prefixes, journeys)
     findings, files_checked = _find_gaps(parts, cache, read, shared_read)
     files_checked += 1 if shared_path else 0
     unique = sorted(dict.fromkeys(findings), key=Finding.sort_key)  # shared files are checked once per journey
-    cache.keep_whole(key, (unique, files_checked))
     cache.save(read_now, prefixes)
     return Checked(root, unique, files_checked, portfolio, hashes, prefixes, journeys)
 
@@ -149,12 +143,12 @@ class _Part:
 
     listing: Listing
     key: str
-    remember: bool = True  # keep the model for the next check in this process (not with --no-cache)
+    remember: bool = True  # keep the model for this process's next check (not under --no-cache)
     built: tuple[Journey, int] | None = None  # the journey, and how many files were read to make it
 
     def model(self, read: Callable, shared: Callable[[], Shared]) -> Journey:
         if self.built is None:
-            self.built = (_models.get(self.key) if self.remember else None) or _journey(self.listing, read, *shared())
+            self.built = _models.get(self.key) or _journey(self.listing, read, *shared())
             if self.remember:
                 _models[self.key] = self.built
         return self.built[0]

@@ -88,9 +88,9 @@ def test_a_result_of_another_day_is_not_reused(tmp_path: Path, monkeypatch: pyte
 @pytest.mark.parametrize("damage", [
     b"",  # truncated to nothing
     b"not a pickle at all",
-    pickle.dumps({"version": "journeymap 0.0.1 of another install", "files": {}, "result": None}),
+    pickle.dumps({"version": "journeymap 0.0.1 of another install", "files": {}, "parts": {}}),
     pickle.dumps(["a list", "where a dict belongs"]),
-    pickle.dumps({"version": None, "files": None}),  # no result entry
+    pickle.dumps({"version": None, "files": None}),  # no entry for the journeys
 ])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(tmp_path: Path, own_cache: Path,
                                                             damage: bytes) -> None:
@@ -109,7 +109,6 @@ def test_damaged_entries_inside_a_good_cache_are_computed_again(tmp_path: Path, 
     [path] = cache_files(own_cache)
     stored = pickle.loads(path.read_bytes())
     stored["files"] = {key: (content, b"\x80garbage") for key, (content, _) in stored["files"].items()}
-    stored["result"] = (stored["result"][0], b"\x80garbage")
     stored["parts"] = {prefix: (key, b"\x80garbage") for prefix, (key, _) in stored["parts"].items()}
     path.write_bytes(pickle.dumps(stored))
     check_module._models.clear()  # as in a new process
@@ -286,6 +285,15 @@ def rules_run_on(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return journeys
 
 
+def models_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The prefixes of the journeys modelled from their files from now on, in order."""
+    built: list[str] = []
+    real = check_module.build_journey
+    monkeypatch.setattr(check_module, "build_journey",
+                        lambda folder, shared, prefix: built.append(prefix) or real(folder, shared, prefix))
+    return built
+
+
 def test_an_edit_to_one_journey_of_a_portfolio_runs_the_rules_on_that_journey_alone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
@@ -295,9 +303,11 @@ def test_an_edit_to_one_journey_of_a_portfolio_runs_the_rules_on_that_journey_al
     expected = fresh(portfolio)
     assert any(rule == "invalid-id" and "Contract_1" in message for rule, _, message in expected)
     check_module._models.clear()  # as in a new process
-    checked = rules_run_on(monkeypatch)
-    assert found(check_map(portfolio)) == expected
-    assert checked == ["new-logo/"]
+    checked, modelled = rules_run_on(monkeypatch), models_built(monkeypatch)
+    result = check_map(portfolio)
+    assert found(result) == expected
+    assert checked == modelled == ["new-logo/"]
+    assert result.files_checked == sum(1 for p in portfolio.rglob("*") if p.is_file())
 
 
 def test_a_journey_is_checked_again_when_another_changes_the_owners_it_uses(
@@ -310,6 +320,7 @@ def test_a_journey_is_checked_again_when_another_changes_the_owners_it_uses(
     adopt = portfolio / "expansion/stages/adopt.yaml"
     adopt.write_text(adopt.read_text().replace("owner: success", "owner: partners"))
     expected = fresh(portfolio)
+    check_module._models.clear()  # as in a new process: new-logo is modelled from its (cached) files again
     checked = rules_run_on(monkeypatch)
     after = found(check_map(portfolio))
     assert after == expected
@@ -325,15 +336,47 @@ def test_a_second_check_in_one_process_models_only_the_journey_that_changed(
     kept = {journey.prefix: journey for journey in first.journeys}
     buy = portfolio / "new-logo/stages/buy.yaml"
     buy.write_text(buy.read_text().replace("name: Contract", "name: Signed contract"))
-    built: list[str] = []
-    real = check_module.build_journey
-    monkeypatch.setattr(check_module, "build_journey",
-                        lambda folder, shared, prefix: built.append(prefix) or real(folder, shared, prefix))
+    built = models_built(monkeypatch)
     second = check_map(portfolio, parallel=False)
     journeys = {journey.prefix: journey for journey in second.journeys}
     assert built == ["new-logo/"]
     assert journeys["expansion/"] is kept["expansion/"] and journeys["new-logo/"] is not kept["new-logo/"]
     assert "Signed contract" in [t.name for t in journeys["new-logo/"].touchpoints]
     assert found(second) == fresh(portfolio)
-    monkeypatch.setattr(check_module, "build_journey", real)
-    assert check_map(portfolio, use_cache=False).journeys[0] is not journeys["expansion/"]  # --no-cache: none kept
+    before = len(built)
+    uncached = [check_map(portfolio, use_cache=False).journeys[0] for _ in range(2)]  # --no-cache: none kept
+    assert uncached[0] is not journeys["expansion/"] and uncached[1] is not uncached[0]
+    assert built[before:] == ["expansion/", "new-logo/"] * 2
+
+
+def test_copies_of_a_map_in_two_folders_are_modelled_each_from_its_own(tmp_path: Path) -> None:
+    first = check_map(write_map(tmp_path / "one", CLEAN_MAP))
+    second = check_map(write_map(tmp_path / "two", CLEAN_MAP))
+    assert first.journey is not second.journey
+    assert {d.file for d in second.journey.documents()} == set(CLEAN_MAP)
+
+
+def test_an_edit_to_the_shared_owners_file_checks_every_journey_again(tmp_path: Path) -> None:
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    check_map(portfolio)
+    owners = portfolio / "owners.yaml"
+    owners.write_text(owners.read_text().replace("id: partners", "id: Partners_Team"))
+    result = found(check_map(portfolio))
+    assert result == fresh(portfolio)
+    assert any(rule == "invalid-id" and "Partners_Team" in message for rule, _, message in result)
+
+
+def test_each_journey_knows_the_owners_the_others_use_however_its_result_was_found(tmp_path: Path) -> None:
+    portfolio = shutil.copytree(PORTFOLIO, tmp_path / "portfolio")
+    for _ in range(2):  # checked, then from the cache in a new process
+        check_module._models.clear()
+        journeys = check_map(portfolio).journeys
+        for journey in journeys:
+            others = {t.owner for other in journeys if other is not journey for t in other.touchpoints if t.owner}
+            assert journey.owners_used_elsewhere == others and others
+
+
+def test_a_journey_without_findings_has_an_empty_list_of_them(tmp_path: Path) -> None:
+    checked = check_map(write_map(tmp_path / "map", CLEAN_MAP))
+    assert checked.findings_of(checked.journey) == [f for f in checked.findings if f.location.file in CLEAN_MAP]
+    assert checked.findings_under("nowhere/") == []
