@@ -428,6 +428,10 @@ def test_an_unsafe_link_in_an_experiment_result_points_at_the_result(tmp_path: P
             assert line == line_of(files[experiment], "  See [the log]")
         else:  # folding joins lines, so the text no longer says which: a line of the block, never the key's
             assert line_of(files[experiment], "  Lifted it.") <= line <= line_of(files[experiment], "  See [the log]")
+        findings, files = findings_for(tmp_path / f"first{style}", {experiment: (
+            "status: running\n", f"status: running\nresult: {style}\n  See [the log](javascript:go())\n  Lifted.\n")})
+        assert [f.location.line for f in findings if f.rule == "unsafe-url"] == [
+            line_of(files[experiment], "  See [the log]")], style
     findings, _ = findings_for(tmp_path / "safe", {experiment: (
         "status: running\n", 'status: running\nresult: "Lifted it: see [the log](https://example.com/log)"\n')})
     assert [f for f in findings if f.rule == "unsafe-url"] == []
