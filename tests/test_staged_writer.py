@@ -316,3 +316,33 @@ def test_a_second_build_of_a_folder_waits_then_gives_up_by_name(tmp_path: Path,
         assert 0.3 <= time.monotonic() - started < 5
     with writer._locked(output):  # released: the next build goes ahead at once
         pass
+
+
+def test_the_lock_file_goes_with_its_holder_and_builds_still_take_turns(tmp_path: Path) -> None:
+    """Each holder removes the lock file as it leaves; builds waiting on the removed file lock the next one,
+    never two at once."""
+    import tempfile
+    import threading
+    import time
+
+    output = tmp_path / "site"
+    inside: list[int] = []
+    overlaps: list[int] = []
+
+    def build(number: int) -> None:
+        time.sleep(number * 0.015)  # some open the lock file before its holder removes it, some after
+        with writer._locked(output):
+            if inside:
+                overlaps.append(number)
+            inside.append(number)
+            time.sleep(0.04)
+            inside.remove(number)
+
+    threads = [threading.Thread(target=build, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert overlaps == [] and not any(thread.is_alive() for thread in threads)
+    key = writer.hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
+    assert not (Path(tempfile.gettempdir()) / f"journeymap-{key}.lock").exists()

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from typing import IO
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,25 +68,45 @@ def staged(output: Path) -> Iterator[Path]:
 
 @contextmanager
 def _locked(output: Path) -> Iterator[None]:
-    """One build of a folder at a time; the lock goes with the process, however it ends."""
+    """One build of a folder at a time; the lock goes with the process, however it ends.
+
+    The lock file is removed by its holder on the way out (thousands of builds would otherwise leave
+    thousands of files); a build that was waiting on the removed file sees that and locks the new one.
+    """
     key = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
     lock_path = Path(tempfile.gettempdir()) / f"journeymap-{key}.lock"  # not beside the site: no clutter there
-    with open(lock_path, "a+") as lock:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        with open(lock_path, "a+") as lock:
+            _wait_for(lock, output, deadline)
+            if not _still_there(lock, lock_path):
+                continue  # its holder removed it while we waited: lock the file there now
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError as error:
-                if time.monotonic() > deadline:
-                    raise UnsafeOutput(f"{output}: another journeymap build has been writing it for over "
-                                       f"{LOCK_WAIT_SECONDS:.0f} s; wait for it, or build into another "
-                                       "--output") from error
-                time.sleep(0.05)
+                yield
+            finally:
+                lock_path.unlink(missing_ok=True)  # while holding it, so no one can have locked the next one yet
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            return
+
+
+def _wait_for(lock: IO, output: Path, deadline: float) -> None:
+    while True:
         try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError as error:
+            if time.monotonic() > deadline:
+                raise UnsafeOutput(f"{output}: another journeymap build has been writing it for over "
+                                   f"{LOCK_WAIT_SECONDS:.0f} s; wait for it, or build into another "
+                                   "--output") from error
+            time.sleep(0.05)
+
+
+def _still_there(lock: IO, lock_path: Path) -> bool:
+    try:
+        return os.stat(lock_path).st_ino == os.fstat(lock.fileno()).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def _recover(output: Path) -> None:
