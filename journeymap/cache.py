@@ -125,12 +125,11 @@ class Cache:
 
     def part(self, prefix: str, key: str) -> Any | None:
         """The last result for one journey of a portfolio (by its folder), if made from exactly these inputs."""
-        return _unpickled(self.parts.get(prefix), key) if self.enabled else None
+        return _unpickled(self.parts.get(prefix), key)
 
     def keep_part(self, prefix: str, key: str, value: Any) -> None:
-        if self.enabled:
-            self.parts[prefix] = (key, pickled(value))
-            self.dirty = True
+        self.parts[prefix] = (key, pickled(value))
+        self.dirty = True
 
     def save(self, read: set[tuple[str, str]], prefixes: list[str]) -> None:
         """Write what changed, keeping only the files this run `read` and the journeys it checked (`prefixes`);

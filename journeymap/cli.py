@@ -174,11 +174,9 @@ def _progress(started: float) -> Callable[[int, int, int], None]:
 
     def show(done: int, total: int, pages: int) -> None:
         elapsed = time.perf_counter() - started
-        if elapsed > 1:
-            end = "\n" if done == total else ""
+        if elapsed > 1:  # the last one ends the line; the summary follows on its own
             click.echo(f"\rrendering: {done}/{total} journeys, {pages:,} pages ({pages / elapsed:,.0f} pages/s)",
-                       err=True, nl=False)
-            click.echo(end, err=True, nl=False)
+                       err=True, nl=done == total)
     return show
 
 

@@ -246,8 +246,11 @@ def read_bytes(path: Path, rel: str, root: Path | None = None) -> tuple[bytes, P
     try:
         return path.read_bytes(), None
     except OSError as error:
-        return b"", Problem("invalid-yaml", Location(rel, 1, 1), f"cannot read the file ({error}): save it as "
-                                                                 "UTF-8 text")
+        return b"", _unreadable(rel, error)
+
+
+def _unreadable(rel: str, error: Exception) -> Problem:
+    return Problem("invalid-yaml", Location(rel, 1, 1), f"cannot read the file ({error}): save it as UTF-8 text")
 
 
 def parse_document(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
@@ -255,8 +258,7 @@ def parse_document(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Docum
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark, as Windows editors write, is no content
     except UnicodeDecodeError as error:
-        return None, [Problem("invalid-yaml", Location(rel, 1, 1),
-                              f"cannot read the file ({error}): save it as UTF-8 text")]
+        return None, [_unreadable(rel, error)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as reading in text mode would: any line ending
     if suffix == ".md":
         return parse_markdown(text, rel, kind)

@@ -164,6 +164,11 @@ class Stage:
     origin: Origin
 
     @property
+    def subject_id(self) -> str:
+        """What diff and SARIF follow the stage (and its metrics) by: its id, or its file's name without one."""
+        return self.id or self.origin.document.stem
+
+    @property
     def volume(self) -> Metric | None:
         return self.metrics.get("volume")
 
@@ -262,13 +267,13 @@ class Journey:
         `stage.volume`, the journey's own is `journey`, a stage without an id goes by its file name."""
         if kind == "journey":
             yield "journey", self, self.origin
-        elif kind in ("stage", "metric"):
+        elif kind == "stage":
             for stage in self.stage_files:
-                stage_id = stage.id or stage.origin.document.stem
-                if kind == "stage":
-                    yield stage_id, stage, stage.origin
-                else:
-                    yield from ((f"{stage_id}.{m.kind}", m, m.origin) for m in stage.metrics.values())
+                yield stage.subject_id, stage, stage.origin
+        elif kind == "metric":
+            for stage in self.stage_files:
+                for metric in stage.metrics.values():
+                    yield f"{stage.subject_id}.{metric.kind}", metric, metric.origin
         else:
             for item in getattr(self, _ITEM_LISTS[kind]):
                 yield item.id, item, item.origin

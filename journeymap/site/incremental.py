@@ -34,14 +34,12 @@ def keys(checked: Checked, templates: str) -> dict[str, str]:
     """A key per part of the site: each journey by its prefix, and a portfolio's own pages by ""."""
     common = (code_version(), templates, today().isoformat(), str(checked.root.resolve()), str(checked.is_portfolio))
     inputs: dict[str, list[str]] = {prefix: [] for prefix in checked.prefixes}
-    findings: dict[str, list[str]] = {prefix: [] for prefix in checked.prefixes}
-    for items, pairs in ((inputs, sorted(checked.inputs.items())),
-                         (findings, [(f.location.file, repr(f)) for f in checked.findings])):
-        for file, value in pairs:  # one pass over each, not one per journey: a portfolio has hundreds
-            for prefix in checked.journeys_of(file):
-                if prefix in items:
-                    items[prefix].append(f"{file}:{value}")
-    keys = {prefix: digest(*common, prefix, *inputs[prefix], "findings", *findings[prefix])
+    for file, content in sorted(checked.inputs.items()):  # one pass, not one per journey: a portfolio has hundreds
+        for prefix in checked.journeys_of(file):
+            if prefix in inputs:
+                inputs[prefix].append(f"{file}:{content}")
+    keys = {prefix: digest(*common, prefix, *inputs[prefix], "findings",
+                           *(f"{f.location.file}:{f!r}" for f in checked.findings_under(prefix)))
             for prefix in checked.prefixes}
     if checked.is_portfolio:  # the index, team pages and search draw on every journey
         keys[""] = digest(*common, *sorted(keys.values()))

@@ -89,7 +89,7 @@ class Team:
         return len(self.shared_gaps) + sum(len(j.gaps) for j in self.journeys)
 
 
-def teams_folder(checked: Checked) -> str:
+def _teams_folder(checked: Checked) -> str:
     """`teams/`, beside the journeys' folders; another name when a journey's folder is called so, which
     would otherwise have its own pages overwritten."""
     slugs = {j.slug for j in checked.journeys}
@@ -113,7 +113,7 @@ def _shared(owner: Owner) -> bool:
     return "/" not in owner.origin.file
 
 
-def teams(checked: Checked, folder: str) -> list[Team]:
+def shared_teams(checked: Checked, folder: str) -> list[Team]:
     """Every team of the shared owners.yaml, in the file's order, each once (the first definition);
     its page is `<folder>/<id>.html`."""
     shared: dict[str, Owner] = {}
@@ -174,11 +174,11 @@ class PortfolioPages:
 
     @functools.cached_property
     def teams(self) -> list[Team]:
-        return teams(self.checked, self.teams_folder)
+        return shared_teams(self.checked, self.teams_folder)
 
     @functools.cached_property
     def teams_folder(self) -> str:
-        return teams_folder(self.checked)
+        return _teams_folder(self.checked)
 
     def write(self, env: jinja2.Environment, folder: Path, share: int = 0) -> int:
         """Write one share of the pages into `folder`; the number of pages written."""
