@@ -87,7 +87,8 @@ def test_undecodable_file_is_one_finding(tmp_path: Path) -> None:
     assert [(p.rule, p.location.line, p.location.column) for p in folder.problems
             if p.location.file == "journey.yaml"] == [("invalid-yaml", 1, 1)]
     message = next(p.message for p in folder.problems if p.location.file == "journey.yaml")
-    assert message.startswith("cannot read the file (") and message.endswith("): save it as UTF-8 text")
+    assert message.startswith("cannot read the file ('utf-8' codec can't decode byte 0xff in position 7")
+    assert message.endswith("): save it as UTF-8 text")
     assert folder.unreadable == {"journey.yaml"}
 
 
@@ -436,7 +437,7 @@ def test_a_map_file_that_is_a_folder_cannot_be_read_and_says_so(tmp_path: Path) 
     data, problem = load.read_bytes(tmp_path / "stages/odd.yaml", "stages/odd.yaml", tmp_path)
     assert data == b"" and problem is not None and problem.rule == "invalid-yaml"
     assert problem.location == Location("stages/odd.yaml", 1, 1)
-    assert problem.message.startswith("cannot read the file (") and problem.message.endswith(
+    assert problem.message.startswith("cannot read the file ([Errno 21] Is a directory") and problem.message.endswith(
         "): save it as UTF-8 text")
 
 
