@@ -177,6 +177,11 @@ def edited(edits: dict, files: dict[str, str] | None = None) -> dict[str, str]:
     return files
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by its relative path: what a test compares two sites by."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def write_map(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = folder / name

@@ -20,11 +20,7 @@ import pytest
 from journeymap.site.writer import MARKER
 
 from .bigmap import write_big_map
-from .conftest import CLEAN_MAP, write_map
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import CLEAN_MAP, snapshot, write_map
 
 
 def build_command(source: Path, output: Path, *extra: str) -> list[str]:

@@ -18,17 +18,13 @@ import yaml
 from journeymap.site import code_spans
 
 from . import sitecheck
-from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, write_map
+from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, snapshot, write_map
 
 SEEDED = Path(__file__).parent / "fixtures" / "seeded"
 
 
 def build(source: Path, output: Path, *options: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return run_cli("build", str(source), "--output", str(output), *options, cwd=cwd)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,7 @@ import pytest
 
 from journeymap.site import writer
 
-from .conftest import CLEAN_MAP, write_map
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import CLEAN_MAP, snapshot, write_map
 
 
 def test_staged_renders_beside_the_output_and_swaps_it_in_whole(tmp_path: Path) -> None:

@@ -10,6 +10,13 @@ A graph `dot` cannot lay out within the time limit (`JOURNEYMAP_DOT_TIMEOUT`,
 default 60 s: a dense graph of a thousand nodes takes minutes) is laid out again
 with straight edges and bounded ranking and crossing work; if that is too slow too,
 the page says so instead of showing it. A build never hangs on a diagram.
+
+Graphviz 2.43 (Debian 12's) writes a graph's clusters in the order of the addresses
+of their names in memory. For the first graph of a `dot` process that is the order
+they were declared in; for a later graph of the same input it can vary from run to
+run, though the layout does not. So every drawing's clusters are put back in the
+order of their numbers (`_in_cluster_order`), and a diagram comes out byte for
+byte the same however it was batched.
 """
 
 from __future__ import annotations
@@ -37,6 +44,12 @@ SIMPLER_LAYOUT = ["-Gsplines=line", "-Gnslimit=2", "-Gnslimit1=2", "-Gmclimit=0.
 _DOCUMENT_END = re.compile(r"(?<=</svg>\n)")
 #: dot names the group of every graph after the first of a run `page0,1_graph0`; alone it is `graph0`
 _LATER_PAGE = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
+#: where each top-level shape of an SVG starts: with the comment dot puts before a node or edge, if any
+_SHAPE_START = re.compile(r'^(?:<!--[^\n]*-->\n)?<g id="\w+" class="(?:cluster|node|edge)">$', re.M)
+_CLUSTER = re.compile(r'<g id="clust(\d+)" class="cluster">')
+_GRAPH_END = "</g>\n</svg>\n"
+#: bumped when what is kept of a drawing changes, so a cache of the old form is drawn again
+_DRAWING_FORM = "clusters-in-order"
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ def draw_all(sources: Iterable[str], use_cache: bool = True) -> None:
     if not missing:
         return
     stored = cache_dir() / "svg" if use_cache else None
-    keys = {source: digest(_dot_version(), source) for source in missing}
+    keys = {source: digest(_dot_version(), _DRAWING_FORM, source) for source in missing}
     for source in missing:
         cached = _read(stored, keys[source])
         if cached is not None:
@@ -92,7 +105,8 @@ def _draw_chunk(sources: list[str]) -> list[Drawing]:
             svgs = _run("".join(sources), timeout())
             documents = [d for d in _DOCUMENT_END.split(svgs) if d.strip()]
             if len(documents) == len(sources):  # each as dot draws it alone, wherever it fell in the batch
-                return [Drawing(_LATER_PAGE.sub(r'<g id="\1" class="graph"', d, count=1)) for d in documents]
+                return [Drawing(_in_cluster_order(_LATER_PAGE.sub(r'<g id="\1" class="graph"', d, count=1)))
+                        for d in documents]
         except (subprocess.TimeoutExpired, graphviz.CalledProcessError):
             pass
     return [_draw_alone(source) for source in sources]
@@ -100,11 +114,11 @@ def _draw_chunk(sources: list[str]) -> list[Drawing]:
 
 def _draw_alone(source: str) -> Drawing:
     try:
-        return Drawing(_run(source, timeout()))
+        return Drawing(_in_cluster_order(_run(source, timeout())))
     except subprocess.TimeoutExpired:
         pass
     try:
-        return Drawing(_run(source, timeout(), SIMPLER_LAYOUT),
+        return Drawing(_in_cluster_order(_run(source, timeout(), SIMPLER_LAYOUT)),
                        f"This diagram is too large to lay out fully within {timeout():g} s, so it is drawn with "
                        "straight edges and a quicker layout; the tables on this page list everything in it.")
     except subprocess.TimeoutExpired:
@@ -124,6 +138,24 @@ def _run(source: str, seconds: float, options: list[str] | None = None) -> str:
     if done.returncode != 0:
         raise graphviz.CalledProcessError(done.returncode, command, output=done.stdout, stderr=done.stderr)
     return done.stdout.decode("utf-8")
+
+
+def _in_cluster_order(svg: str) -> str:
+    """The SVG with its clusters in the order of their numbers, which is the order they were declared in.
+
+    dot writes every cluster before the first node, and a nested cluster after the one
+    around it, which also has the lower number; so sorting keeps what is painted over what.
+    """
+    starts = [match.start() for match in _SHAPE_START.finditer(svg)]
+    if not starts:
+        return svg
+    end = len(svg) - len(_GRAPH_END) if svg.endswith(_GRAPH_END) else len(svg)
+    shapes = [svg[start:stop] for start, stop in zip(starts, starts[1:] + [end], strict=True)]
+    numbered = [(int(match.group(1)), shape) for shape in shapes if (match := _CLUSTER.match(shape))]
+    clusters = [shape for _, shape in numbered]
+    if shapes[:len(clusters)] != clusters:  # not the SVG this function knows: leave it as dot wrote it
+        return svg
+    return svg[:starts[0]] + "".join([shape for _, shape in sorted(numbered)] + shapes[len(clusters):]) + svg[end:]
 
 
 def _placeholder(nodes: int) -> str:
