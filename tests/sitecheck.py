@@ -36,8 +36,8 @@ def parse(path: Path) -> Parsed:
 
 
 def problems(site: Path) -> list[str]:
-    """Every broken, root-absolute or off-site reference in the site's HTML files."""
-    pages = {p: parse(p) for p in site.rglob("*.html")}
+    """Every broken, root-absolute or off-site reference in the site's HTML and SVG files."""
+    pages = {p: parse(p) for pattern in ("*.html", "*.svg") for p in site.rglob(pattern)}
     found = []
     for page, parsed in pages.items():
         where = page.relative_to(site).as_posix()

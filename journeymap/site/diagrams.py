@@ -29,6 +29,7 @@ class Diagram:
     title: str
     description: str  # the text alternative
     dot: str  # the graph, drawn by drawing.py (many at once) when the page needs it
+    root: str = ""  # what the graph's links start with: the way from the page it is drawn for to the site root
 
     @property
     def svg(self) -> str:
@@ -46,7 +47,9 @@ class Diagram:
         return f"diagrams/{self.name}.svg"
 
     def standalone(self) -> str:
-        return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + self.svg + "\n"
+        """The file under diagrams/: its links lead from that folder, wherever the page it was drawn for is."""
+        svg = self.svg.replace('xlink:href="' + self.root, 'xlink:href="' + links.root_of(self.file))
+        return '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + svg + "\n"
 
 
 def owner_colours(journey: Journey) -> dict[str, str]:
@@ -63,8 +66,8 @@ def _label(*lines: str, width: int = 28) -> str:
     return "\\n".join(_t(part) for part in wrapped)
 
 
-def _render(graph: graphviz.Digraph, name: str, title: str, description: str) -> Diagram:
-    return Diagram(name, title, description, graph.source)
+def _render(graph: graphviz.Digraph, name: str, title: str, description: str, root: str) -> Diagram:
+    return Diagram(name, title, description, graph.source, root)
 
 
 def _inline(svg: str, name: str, title: str, description: str) -> str:
@@ -127,7 +130,7 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
             label += "\\nWEAKEST LINK"
         graph.edge(f"s_{transition.source.id}", f"s_{transition.target.id}", label=label,
                    tooltip=_t(f"{transition.source.name} → {transition.target.name}: {label}"), **attrs)
-    return _render(graph, "stage-flow", f"Stage flow of {journey.title or 'the journey'}", _flow_text(journey))
+    return _render(graph, "stage-flow", f"Stage flow of {journey.title or 'the journey'}", _flow_text(journey), root)
 
 
 def _flow_text(journey: Journey) -> str:
@@ -191,7 +194,7 @@ def handoffs(journey: Journey, root: str) -> Diagram:
     description = (f"{len(column)} touchpoints in {len(journey.stages)} stages, one column per stage, coloured "
                    f"and labelled by owning team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed "
                    "red edges.")
-    return _render(graph, "handoffs", "Touchpoint hand-offs", description)
+    return _render(graph, "handoffs", "Touchpoint hand-offs", description, root)
 
 
 def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
@@ -219,4 +222,4 @@ def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
     description = (f"{len(stage.touchpoints)} touchpoints of {stage.name}"
                    + (f", with {len(outside)} touchpoints of other stages they hand on to or from" if outside
                       else "") + ".")
-    return _render(graph, f"stage-{stage.id}", f"Touchpoints of {stage.name}", description)
+    return _render(graph, f"stage-{stage.id}", f"Touchpoints of {stage.name}", description, root)
