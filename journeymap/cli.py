@@ -26,7 +26,8 @@ def _run_check(source: str | None, example: bool = False, use_cache: bool = True
     from .locate import locate_map
 
     try:
-        return check_map(locate_map(source, example), use_cache=use_cache)
+        return check_map(locate_map(source, example, click.get_current_context().info_name or "check"),
+                         use_cache=use_cache)
     except MapNotFound as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
@@ -41,7 +42,7 @@ def map_source(command: Callable) -> Callable:
     """SOURCE and --example, the same on every command that reads a map."""
     command = click.option("--example", is_flag=True,
                            help="use the bundled example map (for demos); never a silent default")(command)
-    return click.argument("source", required=False, type=click.Path(file_okay=False))(command)
+    return click.argument("source", required=False, type=click.Path())(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,7 +237,7 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
         click.echo(f"journeymap: warning: serving on {host} shows the map to anyone who can reach this machine",
                    err=True)
     try:
-        folder = locate_map(source, example)
+        folder = locate_map(source, example, "serve")
     except MapNotFound as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
@@ -375,7 +376,7 @@ def schema(kind: str, write_dir: str | None) -> None:
 
 
 @main.command(short_help="Review a change: what it does to the journey, and the gaps it opens or closes.")
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("source", required=False, type=click.Path())
 @click.option("--base", "base_revision", required=True, help="the revision to compare with (main, HEAD~1, a sha)")
 @click.option("--head", "head_revision", help="the changed revision (default: the working tree, uncommitted edits "
                                               "included)")
@@ -399,7 +400,7 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
     from .revisions import RevisionProblem, checked_at, commit_of, linker, locate_in_git
 
     try:
-        folder = locate_map(source)
+        folder = locate_map(source, command="diff")
         where = locate_in_git(folder)
         base_commit = commit_of(where, base_revision)
         head_commit = commit_of(where, head_revision) if head_revision else None

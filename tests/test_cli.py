@@ -164,6 +164,50 @@ def test_no_map_here_is_exit_2_never_the_bundled_example(tmp_path: Path, command
     assert not (tmp_path / "output").exists()
 
 
+def map_checked(result: subprocess.CompletedProcess, cwd: Path) -> Path:
+    """The folder the summary line names (`... in 9 files of journey/`)."""
+    return (cwd / result.stdout.rstrip().rsplit(" of ", 1)[1]).resolve()
+
+
+@pytest.mark.parametrize("command, args", [("build", []), ("export", ["--format", "csv"]), ("serve", [])])
+def test_no_map_here_names_the_command_that_was_run(tmp_path: Path, command: str, args: list[str]) -> None:
+    result = run_cli(command, *args, cwd=tmp_path)
+    assert result.returncode == 2 and f"`journeymap {command} path/to/map`" in result.stderr
+
+
+def test_in_a_subfolder_of_the_map_the_map_above_is_found_up_to_the_top_of_the_repository(tmp_path: Path) -> None:
+    repository = tmp_path / "repo"
+    write_map(repository / "journey", CLEAN_MAP)
+    stages = repository / "journey/stages"
+    outside = run_cli("check", cwd=stages)  # no git repository: the folder one stands in, and no further
+    assert outside.returncode == 2 and "no map here" in outside.stderr
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    inside = run_cli("check", cwd=stages)
+    assert inside.returncode == 0, inside.stderr
+    assert map_checked(inside, stages) == repository / "journey"
+    (repository / "docs").mkdir()
+    assert map_checked(run_cli("check", cwd=repository / "docs"), repository / "docs") == repository / "journey"
+    write_map(tmp_path / "journey", CLEAN_MAP)  # a map above the repository is never the one meant
+    nested = tmp_path / "repo/other"
+    nested.mkdir()
+    (repository / "journey").rename(repository / "elsewhere")
+    assert "no map here" in run_cli("check", cwd=nested).stderr
+
+
+@pytest.mark.parametrize("given", ["journey/journey.yaml", "journey/stages/spark.yaml", "journey/briefs/spark-brief.md"])
+def test_a_file_of_the_map_given_as_source_means_its_map(tmp_path: Path, given: str) -> None:
+    write_map(tmp_path / "journey", CLEAN_MAP)
+    result = run_cli("check", given, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert map_checked(result, tmp_path) == tmp_path / "journey"
+
+
+def test_a_file_outside_any_map_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text("a: 1\n")
+    result = run_cli("check", "notes.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "notes.yaml is not part of a map" in result.stderr
+
+
 def test_the_example_is_one_flag_away(tmp_path: Path) -> None:
     result = run_cli("check", "--example", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
