@@ -8,6 +8,7 @@ nothing: one bad row and no file is written.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -21,6 +22,13 @@ from .suggest import did_you_mean
 from .yamledit import EditProblem, add_entry, set_value
 
 COLUMNS = ("stage", "metric", "period", "value")
+KNOWN = frozenset(COLUMNS + ("journey",))
+SEPARATORS = (",", ";", "\t")
+#: a byte-order mark and the codec of what follows it; UTF-32 LE's mark begins with UTF-16 LE's, so it comes first
+MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+SAVE_AS = ('save it as UTF-8 text; in Excel, Save As "CSV UTF-8 (Comma delimited)": Excel\'s plain "CSV" is in the '
+           "computer's legacy code page, such as Windows-1252, which journeymap does not guess")
 
 
 class ImportProblem(Exception):
@@ -54,16 +62,44 @@ class Update:
 
 
 def read_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows as spreadsheets write them: a byte-order mark, CRLF, `,` or `;` between cells."""
-    text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    """Rows as spreadsheets write them: UTF-8 or marked UTF-16/32, CRLF, `,` `;` or tab, headers in any case."""
+    text = _read_text(path)
+    separator = _separator(text.split("\n", 1)[0])
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
+    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in reader.fieldnames]
     if missing:
         raise ImportProblem([f"{path}:1: the header lacks {', '.join(missing)}: the columns are "
                              "stage, metric, period, value (and journey in a portfolio)"])
     return [(index + 2, {k.strip(): (v or "").strip() for k, v in row.items() if k}) for index, row in
             enumerate(reader)]
+
+
+def _read_text(path: Path) -> str:
+    """The text by its byte-order mark, else UTF-8: a guessed code page could misread names and no one would see."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportProblem([f"{path}: cannot read the file ({error})"]) from error
+    mark, codec = next(((m, c) for m, c in MARKS if data.startswith(m)), (b"", "utf-8"))
+    try:
+        return data[len(mark):].decode(codec)
+    except UnicodeDecodeError as error:
+        raise ImportProblem([_undecodable(path, data, len(mark), error)]) from error
+
+
+def _undecodable(path: Path, data: bytes, skipped: int, error: UnicodeDecodeError) -> str:
+    """The first bad byte by line and column, as an editor shows them, and by offset, as a hex viewer does."""
+    before = data[skipped:skipped + error.start].decode(error.encoding)
+    line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+    offset = skipped + error.start
+    return (f"{path}:{line}:{column}: cannot read the file (byte 0x{data[offset]:02x} at offset {offset} is not "
+            f"{error.encoding.upper()}: {error.reason}): {SAVE_AS}")
+
+
+def _separator(header: str) -> str:
+    """The separator that cuts the header into the most known columns: a sniffer guesses wrong on one line."""
+    return max(SEPARATORS, key=lambda s: len(KNOWN & {c.strip().strip('"').strip().lower() for c in header.split(s)}))
 
 
 def plan(checked: Checked, path: Path) -> tuple[list[Update], dict[str, tuple[str, str]]]:

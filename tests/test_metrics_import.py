@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import CLEAN_MAP, run_cli, write_map
@@ -71,3 +74,57 @@ def test_dry_run_prints_the_changes_and_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0 and "adopt volume: 100 → 150" in result.stdout
     assert "conversion Spark → Adopt: 10.0% → 15.0%" in result.stdout  # 150 of spark's 1000
     assert git(repo, "status", "--porcelain") == ""
+
+
+def _import(tmp_path: Path, data: bytes) -> tuple[Path, subprocess.CompletedProcess]:
+    """The map's repository and the real command's result for a CSV of exactly these bytes."""
+    repo = _repo(tmp_path)
+    (tmp_path / "figures.csv").write_bytes(data)
+    return repo, run_cli("metrics", "import", str(tmp_path / "figures.csv"), "journey", cwd=repo)
+
+
+def _adopt_volume(repo: Path) -> dict:
+    return yaml.safe_load((repo / "journey/stages/adopt.yaml").read_text(encoding="utf-8"))["metrics"]["volume"]
+
+
+ROWS = "stage\tmetric\tperiod\tvalue\r\nadopt\tvolume\t2026-Q4\t150\r\n"
+
+
+@pytest.mark.parametrize("data", [
+    "\ufeff" + ROWS.replace("\t", ","),  # Excel's "CSV UTF-8"
+    (ROWS.encode("utf-16-le"), codecs.BOM_UTF16_LE),  # Excel's "Unicode Text": UTF-16 LE, a mark, tabs
+    (ROWS.encode("utf-16-be"), codecs.BOM_UTF16_BE),
+    (ROWS.encode("utf-32-le"), codecs.BOM_UTF32_LE),
+], ids=["utf-8 mark", "utf-16-le tabs", "utf-16-be", "utf-32-le"])
+def test_text_in_a_marked_unicode_encoding_is_imported(tmp_path: Path, data: str | tuple[bytes, bytes]) -> None:
+    raw = data.encode("utf-8") if isinstance(data, str) else data[1] + data[0]
+    repo, result = _import(tmp_path, raw)
+    assert result.returncode == 0, result.stderr
+    volume = _adopt_volume(repo)
+    assert volume["value"] == 150 and volume["history"] == {"2026-Q4": 150}
+
+
+@pytest.mark.parametrize(("raw", "where", "says"), [
+    (b"stage,metric,period,value\r\nadopt,volume,2026-Q4 \xe9t\xe9,150\r\n", "2:22", "byte 0xe9 at offset 48"),
+    (codecs.BOM_UTF16_LE + "stage\tmetric\nadopt".encode("utf-16-le") + b"\x00", "2:6", "truncated data"),
+], ids=["cp1252", "utf-16 cut short"])
+def test_bytes_that_are_not_text_are_named_by_line_and_column(tmp_path: Path, raw: bytes, where: str,
+                                                              says: str) -> None:
+    repo, result = _import(tmp_path, raw)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"figures.csv:{where}: cannot read the file (" in result.stderr and says in result.stderr
+    assert 'save it as UTF-8 text; in Excel, Save As "CSV UTF-8 (Comma delimited)"' in result.stderr
+    assert "nothing was written" in result.stderr and git(repo, "status", "--porcelain") == ""
+
+
+def test_header_names_are_matched_whatever_their_case_and_spaces(tmp_path: Path) -> None:
+    repo, result = _import(tmp_path, b" Stage , METRIC,Period ,Value\r\nadopt,volume,2026-Q4,150\r\n")
+    assert result.returncode == 0, result.stderr
+    volume = _adopt_volume(repo)
+    assert volume["value"] == 150 and volume["history"] == {"2026-Q4": 150}
+
+
+def test_a_file_without_a_header_names_the_columns_it_needs(tmp_path: Path) -> None:
+    repo, result = _import(tmp_path, b"")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "figures.csv:1: the header lacks stage, metric, period, value" in result.stderr
