@@ -8,6 +8,8 @@ written twice (the classic merge-conflict bug PyYAML silently hides) is found.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -291,10 +293,24 @@ def _inside(path: Path, root: Path) -> bool:
     return step == root or path.resolve().is_relative_to(root.resolve())
 
 
+_FIELD = re.compile(r"[A-Za-z_][\w-]*:(\s|$)")
+
+
+def _front_matter_without_dashes(lines: list[str]) -> bool:
+    """A first paragraph of `key: value` lines with a `title:` (every .md kind has one): `---` forgotten."""
+    paragraph = list(itertools.takewhile(str.strip, lines))
+    return bool(paragraph) and _FIELD.match(paragraph[0]) is not None and any(
+        line.startswith("title:") for line in paragraph)
+
+
 def parse_markdown(text: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
     """Front matter between `---` lines, parsed like any YAML file, lines counted in the .md."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
+        if _front_matter_without_dashes(lines):
+            return None, [Problem("invalid-yaml", Location(rel, 1, 1),
+                                  "the front matter must be between two `---` lines: add a line `---` above "
+                                  f"`{lines[0].strip()}` and another after the last field")]
         return Document(rel, kind, {}, {(): (1, 1)}, body=text, body_line=1), []
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):

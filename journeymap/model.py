@@ -463,6 +463,15 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+#: the kinds whose file is one item: without a mapping at its top (already a finding), there is no item
+_ONE_ITEM_KINDS = ("stage", "experiment")
+
+
+def _usable(folder: Folder, kind: str) -> list[Document]:
+    """The files of `kind` that hold a mapping; an empty or list-shaped stage file has no stage to judge."""
+    return [d for d in folder.of_kind(kind) if isinstance(d.data, dict)]
+
+
 def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix: str = "") -> Journey:
     """Turn a folder's documents into a Journey; a portfolio passes its shared owners and the folder prefix."""
     journey_doc = next(iter(folder.of_kind("journey")), None) or Document(f"{prefix}journey.yaml", "journey", {})
@@ -485,17 +494,18 @@ def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix
         phases=[Phase(_text(p, "id"), _text(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))
                 for i, p in _items(data, "phases")],
         stage_order=stage_order,
-        stage_files=[_stage(d) for d in _in_journey_order(folder.of_kind("stage"), stage_order)],
+        stage_files=[_stage(d) for d in _in_journey_order(_usable(folder, "stage"), stage_order)],
         owners=[_owner(d, i, o) for d in [*shared_owners, *folder.of_kind("owners")]
                 for i, o in _items(d.data, "owners")],
         personas=[_persona(d, i, p) for d in folder.of_kind("personas") for i, p in _items(d.data, "personas")],
-        experiments=[_experiment(d) for d in folder.of_kind("experiment")],
+        experiments=[_experiment(d) for d in _usable(folder, "experiment")],
         briefs=[_brief(d) for d in folder.of_kind("brief")],
         evidence=[_evidence(d) for d in folder.of_kind("evidence")],
         checks={str(rule): ("off" if level is False else str(level)) for rule, level in checks.items()},
         origin=Origin(journey_doc),
         problems=list(folder.problems),
-        unreadable=set(folder.unreadable),
+        unreadable=set(folder.unreadable) | {d.file[len(prefix):] for d in folder.documents
+                                             if d.kind in _ONE_ITEM_KINDS and not isinstance(d.data, dict)},
         prefix=prefix,
     )
 

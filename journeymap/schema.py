@@ -337,7 +337,8 @@ def _type_of(value: Any) -> str:
 def _type_hint(wanted: str, path: tuple) -> str:
     return {
         "array": f"write a list, e.g. `{path[-1] if path else 'items'}: [a, b]`",
-        "object": "write a mapping of `key: value` lines, indented below",
+        "object": "write a mapping of `key: value` lines, indented below" if path else
+                  "write its fields as `key: value` lines, one a line from the first column, e.g. `name: …`",
         "number": "write a plain number without units, e.g. 120 or 0.22",
         "integer": "write a whole number, e.g. 2",
         "string": "write text; quote it if it starts with a special character",
