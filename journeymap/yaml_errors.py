@@ -155,8 +155,13 @@ def _unclosed_bracket(lines: list[str], line: int, context_line: int, problem: s
     text = _at(lines, context_line)
     opening = "[" if closing[kind] == "]" else "{"
     if text.count(opening) > text.count(closing[kind]):
-        return _rewrite(context_line, text, text.rstrip() + closing[kind],
-                        f"the `{opening}` opened on this line is never closed")
+        closed = _rewrite(context_line, text, text.rstrip() + closing[kind],
+                          f"the `{opening}` opened on this line is never closed")
+        match = _KEY_VALUE.match(text)
+        if match and match["value"] and match["value"].startswith(opening):  # or was it text starting with `[`?
+            quoted = f"{match['key']}: {_quote(match['value'])}"
+            return replace(closed, message=f"{closed.message}, or `{quoted}` if the `{opening}` is part of the text")
+        return closed
     return Explained(context_line + 1, 1, f"the `{opening}` opened on this line is not closed where it should be: "
                                           f"separate items with `, ` and end with `{closing[kind]}`")
 

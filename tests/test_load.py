@@ -54,7 +54,8 @@ def test_syntax_error_gives_line_and_column() -> None:
     assert problems[0].message == ("the value of `b` holds `: `, which YAML reads as a new key; put the value in "
                                    'quotes: write `b: "x: y"`')  # the cause, as the fix (issue 12)
     _, problems = parse_yaml("a: [1\nb: 2\n", "f.yaml", "stage")  # the line the bracket opened on, closed
-    assert problems[0].message == "the `[` opened on this line is never closed: write `a: [1]`"
+    assert problems[0].message == ("the `[` opened on this line is never closed: write `a: [1]`, "
+                                   "or `a: \"[1\"` if the `[` is part of the text")
     _, problems = parse_yaml("a: b\n- c\n", "f.yaml", "stage")  # no known cause: PyYAML's words, and the line
     assert problems[0].message.startswith("not valid YAML (while parsing a block mapping did not find expected key)")
 
