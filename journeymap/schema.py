@@ -276,7 +276,7 @@ def _explain(error: Any, document: Document) -> list[Problem]:
             return [problem(f"{where} is `{instance}`: write the plain number `{number}` (units go in `unit:`; "
                             "a percentage as a fraction with `unit: ratio`)", path, str(instance), number)]
         return [problem(f"{where} must be {_article(wanted)}, not {_type_of(instance)}: "
-                        f"{_type_hint(wanted, path)}")]
+                        f"{_type_hint(wanted, path, schema.get('description', ''))}")]
     if error.validator == "pattern" and error.validator_value == ISO_DATE:
         return [problem(f"{where} is `{instance}`, not an ISO date: write it as YYYY-MM-DD, e.g. 2026-10-01")]
     if error.validator == "minItems":
@@ -285,8 +285,11 @@ def _explain(error: Any, document: Document) -> list[Problem]:
     if error.validator == "format":
         return [problem(f"{where} is `{instance}`, which is no calendar date: write a real date as YYYY-MM-DD")]
     if error.validator in ("minimum", "maximum"):
-        return [problem(f"{where} is {instance}: {error.message.split(' is ', 1)[-1]}; "
-                        f"write a value within range")]
+        low, high = schema.get("minimum"), schema.get("maximum")
+        allowed = f"from {low} to {high}" if low is not None and high is not None else (
+            f"of at least {low}" if low is not None else f"of at most {high}")
+        return [problem(f"{where} is {instance}: write a value {allowed}"
+                        + (f" ({schema['description']})" if schema.get("description") else ""))]
     return [problem(f"{where}: {error.message}")]
 
 
@@ -334,7 +337,9 @@ def _type_of(value: Any) -> str:
         type(value), f"`{value}`")
 
 
-def _type_hint(wanted: str, path: tuple) -> str:
+def _type_hint(wanted: str, path: tuple, description: str = "") -> str:
+    if wanted in ("number", "integer") and description:  # "days between reviews (default 90)" is the better example
+        return f"write a plain {'whole ' if wanted == 'integer' else ''}number: {description}"
     return {
         "array": f"write a list, e.g. `{path[-1] if path else 'items'}: [a, b]`",
         "object": "write a mapping of `key: value` lines, indented below" if path else

@@ -81,6 +81,12 @@ CORPUS = [
     Mistake("a stage file written as a list", {ADOPT: "- id: adopt\n- name: Adopt\n"}, "schema",
             "the file must be a mapping, not a list", ADOPT,
             by_hand={ADOPT: ("- id: adopt\n- name: Adopt\n", CLEAN_MAP[ADOPT])}),
+    Mistake("a number written as a word", {"journey.yaml": ("cadence_days: 90", "cadence_days: ninety")}, "schema",
+            "must be a whole number, not text `ninety`: write a plain whole number: days between reviews "
+            "(default 90)", "journey.yaml", by_hand={"journey.yaml": ("cadence_days: ninety", "cadence_days: 90")}),
+    Mistake("a value out of its range", {ADOPT: ("job: Get the team using it\n", "job: Get the team using it\n"
+                                                 "emotion: 5\n")}, "schema", "`emotion` is 5: write a value "
+            "from -2 to 2", ADOPT, by_hand={ADOPT: ("emotion: 5", "emotion: 2")}),
     Mistake("a stage folder named stage/", {}, "unknown-file", "rename `stage/` to `stages/`", "stage/",
             moves={"stages": "stage"}, renames={"stage": "stages"}),
     Mistake("a briefs folder named Briefs/", {}, "unknown-file", "rename `Briefs/` to `briefs/`", "Briefs/",
