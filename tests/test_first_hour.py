@@ -87,6 +87,10 @@ CORPUS = [
     Mistake("a value out of its range", {ADOPT: ("job: Get the team using it\n", "job: Get the team using it\n"
                                                  "emotion: 5\n")}, "schema", "`emotion` is 5: write a value "
             "from -2 to 2", ADOPT, by_hand={ADOPT: ("emotion: 5", "emotion: 2")}),
+    Mistake("a misspelt owner id after a step of the same team",
+            {ADOPT: CLEAN_MAP[ADOPT].replace("    intent: medium\n", "    intent: medium\n    next: [partner-call]\n")
+             + NEW_TOUCHPOINT.replace("owner: cs", "owner: cx")}, "unknown-owner", "names owner `cx`, which owners.yaml does not define", ADOPT,
+            by_hand={ADOPT: ("owner: cx", "owner: cs")}),
     Mistake("a stage folder named stage/", {}, "unknown-file", "rename `stage/` to `stages/`", "stage/",
             moves={"stages": "stage"}, renames={"stage": "stages"}),
     Mistake("a briefs folder named Briefs/", {}, "unknown-file", "rename `Briefs/` to `briefs/`", "Briefs/",
