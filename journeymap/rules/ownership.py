@@ -94,7 +94,9 @@ def handoff_gap(journey: Journey) -> Iterator[Gap]:
     """`next` crosses from one owner to another and no `handoff` is written.
 
     Why: leads are lost between teams. Where one team hands the customer to
-    another, write down how (who books what, within which time).
+    another, write down how (who books what, within which time). An owner
+    owners.yaml does not define is `unknown-owner`'s finding alone: a misspelt
+    id is one mistake, not also a change of team.
 
     Fails:
         - {id: demo-call, owner: sales, next: [onboarding-kickoff]}   # owned by cs
@@ -104,9 +106,6 @@ def handoff_gap(journey: Journey) -> Iterator[Gap]:
           owner: sales
           next: [onboarding-kickoff]
           handoff: AE introduces the CSM on the closing call
-
-    An owner that owners.yaml does not define is `unknown-owner`'s finding: a
-    misspelt id is one mistake, not also a change of team.
     """
     misspelt = set() if journey.incomplete("owners.") else (
         {t.owner for t in journey.touchpoints} - {owner.id for owner in journey.owners})
