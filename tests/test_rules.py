@@ -388,7 +388,7 @@ def test_a_target_below_zero_is_no_comparison_and_no_crash(tmp_path: Path) -> No
         (500 / 1000, None), (100 / 500, (100 / 500) / (100 / 1000))]
 
 
-def test_each_unsafe_link_in_markdown_is_reported_once_at_the_line_it_is_written(tmp_path: Path) -> None:
+def test_each_unsafe_link_in_markdown_is_reported_at_the_line_it_is_written(tmp_path: Path) -> None:
     fix = "write an https:// (or http://, mailto:) address, or a relative link; it is shown as text, not as a link"
     body = ("Reach people **early**.\n"
             "Never write JAVASCRIPT links by hand.\n"  # the scheme's name, but not as a scheme
@@ -396,7 +396,7 @@ def test_each_unsafe_link_in_markdown_is_reported_once_at_the_line_it_is_written
             "Then [again](JavaScript:one()).\n"
             # not as written (a tab behind an entity): the first line its scheme is written on
             '<a href="java&#9;script:alert(\'a:b\')">hidden</a>\n'
-            "Repeat [the plan](javascript:two()).\n"  # the same URL again: one finding
+            "Repeat [the plan](javascript:two()), [twice](javascript:two()).\n"  # again: its own line, once
             "[long](javascript:" + "a" * 100 + ")\n"
             '[attribute](https://ok.example){: href="javascript:four()"}\n'  # Markdown extra's attribute lists
             '<img src="&#100;&#97;ta:x">\n')  # neither the URL nor its scheme is written: the body's first line
@@ -407,6 +407,7 @@ def test_each_unsafe_link_in_markdown_is_reported_once_at_the_line_it_is_written
     assert all(f.location.file == "briefs/spark-brief.md" for f in findings if f.rule == "unsafe-url")
     assert found == sorted([
         (line_of(text, "See [the plan]"), 1, f"a link to `javascript:two()` in the Markdown: {fix}"),
+        (line_of(text, "Repeat [the plan]"), 1, f"a link to `javascript:two()` in the Markdown: {fix}"),
         (line_of(text, "Then [again]"), 1, f"a link to `JavaScript:one()` in the Markdown: {fix}"),
         (line_of(text, "See [the plan]"), 1, f"a link to `java\tscript:alert('a:b')` in the Markdown: {fix}"),
         (line_of(text, "[long]"), 1, f"a link to `{('javascript:' + 'a' * 100)[:80]}` in the Markdown: {fix}"),

@@ -49,17 +49,26 @@ def _unsafe_in_markdown(body: str, first_line: int, file: str) -> Iterator[Gap]:
     if ":" not in body:
         return
     html = markdown_html(body)
-    for url in dict.fromkeys(urls_in_html(html)):
-        if not is_safe(url):
-            yield Gap(Location(file, first_line + _line_of(body, url), 1),
-                      f"a link to `{url[:80]}` in the Markdown: {_FIX}")
+    found: dict[str, int] = {}  # each unsafe URL by the line it was last found on: a repeat is looked for below it
+    for url in urls_in_html(html):
+        if is_safe(url):
+            continue
+        line = _line_of(body, url, after=found.get(url, -1))
+        if found.get(url) != line:  # twice on one line is one finding
+            found[url] = line
+            yield Gap(Location(file, first_line + line, 1), f"a link to `{url[:80]}` in the Markdown: {_FIX}")
 
 
-def _line_of(body: str, url: str) -> int:
-    """Lines into the body where the URL is written (0 when it cannot be found, say behind an entity)."""
+def _line_of(body: str, url: str, after: int = -1) -> int:
+    """Lines into the body where the URL is written (0 when it cannot be found, say behind an entity).
+
+    A URL seen before on line `after` is looked for below it, else it was a second time on that line.
+    """
     wanted = _squeezed(url)
     scheme = _squeezed(url.split(":", 1)[0]) + ":"
     lines = [_squeezed(line) for line in body.splitlines()]
+    if after >= 0:
+        return next((index for index, line in enumerate(lines[after + 1:], after + 1) if wanted in line), after)
     for candidate in (wanted, scheme):
         for index, line in enumerate(lines):
             if candidate in line:
