@@ -415,6 +415,14 @@ def test_each_unsafe_link_in_markdown_is_reported_at_the_line_it_is_written(tmp_
         (first, 1, f"a link to `data:x` in the Markdown: {fix}")])
 
 
+def test_an_unsafe_link_repeated_from_the_first_line_of_a_body_is_reported_at_each_line(tmp_path: Path) -> None:
+    body = "[a](javascript:x) [b](javascript:x)\n\n[c](javascript:x)\n"
+    findings, files = findings_for(tmp_path, {"briefs/spark-brief.md": ("Reach people **early**.\n", body)})
+    text = files["briefs/spark-brief.md"]
+    assert sorted(f.location.line for f in findings if f.rule == "unsafe-url") == [line_of(text, "[a]"),
+                                                                                    line_of(text, "[c]")]
+
+
 def test_an_unsafe_link_in_an_experiment_result_points_at_the_result(tmp_path: Path) -> None:
     experiment = "experiments/faster-reply.yaml"
     findings, files = findings_for(tmp_path, {experiment: (

@@ -51,12 +51,9 @@ def _unsafe_in_markdown(body: str, first_line: int, file: str) -> Iterator[Gap]:
     html = markdown_html(body)
     found: dict[str, int] = {}  # each unsafe URL by the line it was last found on: a repeat is looked for below it
     for url in urls_in_html(html):
-        if is_safe(url):
-            continue
-        line = _line_of(body, url, after=found.get(url, -1))
-        if found.get(url) != line:  # twice on one line is one finding
-            found[url] = line
-            yield Gap(Location(file, first_line + line, 1), f"a link to `{url[:80]}` in the Markdown: {_FIX}")
+        if not is_safe(url):  # twice on one line gives one finding twice, and findings are unique
+            found[url] = _line_of(body, url, after=found.get(url, -1))
+            yield Gap(Location(file, first_line + found[url], 1), f"a link to `{url[:80]}` in the Markdown: {_FIX}")
 
 
 def _line_of(body: str, url: str, after: int = -1) -> int:
