@@ -190,6 +190,26 @@ def test_unclosed_front_matter_says_how_to_close_it() -> None:
     assert problems[0].message == "front matter is not closed: add a line `---` after its last field"
 
 
+@pytest.mark.parametrize("text, forgotten", [
+    ("title: T\nstage: s\n---\nBody\n", True),  # the opening `---` left out
+    ("title: T\nLaunch notes, not a field\n", True),
+    ("status: live\ntitle: T\n", True),  # any field first, with a title in the same paragraph
+    ("Launch notes\ntitle: T\n", False),  # prose first: a body, whatever follows
+    ("status: live\n\ntitle: T\n", False),  # the title in another paragraph
+    ("Note: prose with a colon\n", False),
+])
+def test_front_matter_without_its_dashes_is_named_at_line_1(text: str, forgotten: bool) -> None:
+    document, problems = parse_markdown(text, "briefs/b.md", "brief")
+    if forgotten:
+        assert document is None and [(p.rule, p.location) for p in problems] == [
+            ("invalid-yaml", Location("briefs/b.md", 1, 1))]
+        first = text.splitlines()[0]
+        assert problems[0].message == ("the front matter must be between two `---` lines: add a line `---` above "
+                                       f"`{first}` and another after the last field")
+    else:
+        assert problems == [] and document is not None and document.body == text
+
+
 def test_duplicate_key_message_names_both_lines_and_the_fix() -> None:
     _, problems = parse_yaml("x: 0\nm:\n  a: 1\n  b: 2\n  a: 3\n", "f.yaml", "stage")
     assert [(p.location.line, p.location.column) for p in problems] == [(5, 3)]

@@ -360,3 +360,10 @@ def test_a_single_journey_built_on_its_own_names_its_files_without_a_prefix(tmp_
 def test_a_stage_emotion_is_a_whole_number_from_minus_two_to_two(tmp_path: Path, written: str, emotion) -> None:
     spark = CLEAN_MAP[SPARK].replace("job:", f"emotion: {written}\njob:")
     assert journey_of(tmp_path, {SPARK: spark}).stage("spark").emotion == emotion
+
+
+@pytest.mark.parametrize("written, kept", [("https://git.example/acme/mapX/", "https://git.example/acme/mapX"),
+                                           ("https://git.example/acme/map", "https://git.example/acme/map")])
+def test_repo_url_loses_its_trailing_slash_and_nothing_else(tmp_path: Path, written: str, kept: str) -> None:
+    files = dict(CLEAN_MAP, **{"journey.yaml": CLEAN_MAP["journey.yaml"] + f"repo_url: {written}\n"})
+    assert check_map(write_map(tmp_path / "map", files)).journey.repo_url == kept  # edit links append paths
