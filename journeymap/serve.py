@@ -32,6 +32,16 @@ RELOAD_SCRIPT = """\
   source.onmessage = function (event) { if (event.data === "reload") { location.reload(); } };
 })();
 """
+# The banner sticks to the top of the viewport, so it is in view wherever the page was scrolled to; it takes its
+# own room in the flow, so at the top of the page it pushes the header down rather than covering it. Without
+# overflow-anchor Chromium would bring the reloaded page back to the element that was at the top (the header),
+# scrolled past the banner and under it; with it, the old pixel offset comes back, and what was on screen moves
+# down by the banner's height instead of being hidden behind it.
+BANNER_STYLE = """<style>
+html { overflow-anchor: none; }
+#journeymap-serve-banner { position: sticky; top: 0; z-index: 1000; max-height: 50vh; overflow-y: auto;
+  background: #f8d7da; color: #58151c; padding: .75rem 1rem; border-bottom: 2px solid #b02a37; }
+</style>"""
 
 
 class ServeProblem(Exception):
@@ -105,15 +115,15 @@ class Handler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def _served_page(self, page: str) -> bytes:
-        script = f'<script src="{PREFIX}livereload.js"></script>'
-        banner = ""
-        if self.site.problems:
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in self.site.problems[:10])
-            more = f"<p>and {len(self.site.problems) - 10} more</p>" if len(self.site.problems) > 10 else ""
-            banner = (f'<div id="journeymap-serve-banner" role="alert" style="background:#f8d7da;color:#58151c;'
-                      f'padding:.75rem 1rem;border-bottom:2px solid #b02a37"><strong>The map has errors; this is '
-                      f'the last good build until they are fixed.</strong><ul>{items}</ul>{more}</div>')
-        return _after_body(page.replace("</body>", script + "</body>", 1), banner).encode("utf-8")
+        """The page as built, plus what only serving adds: the reload script, and the banner while the map is broken."""
+        page = page.replace("</body>", f'<script src="{PREFIX}livereload.js"></script></body>', 1)
+        if not self.site.problems:
+            return page.encode("utf-8")
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in self.site.problems[:10])
+        more = f"<p>and {len(self.site.problems) - 10} more</p>" if len(self.site.problems) > 10 else ""
+        banner = (f'<div id="journeymap-serve-banner" role="alert"><strong>The map has errors; this is the last '
+                  f'good build until they are fixed.</strong><ul>{items}</ul>{more}</div>')
+        return _after_body(page.replace("</head>", BANNER_STYLE + "</head>", 1), banner).encode("utf-8")
 
     def _events(self) -> None:
         self.send_response(HTTPStatus.OK)
@@ -147,8 +157,9 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def _after_body(page: str, banner: str) -> str:
+    """The page with the banner first in its body, so it is the first thing read and seen."""
     start = page.find("<body")
-    if start < 0 or not banner:
+    if start < 0:
         return page
     end = page.index(">", start) + 1
     return page[:end] + banner + page[end:]

@@ -118,3 +118,28 @@ def test_the_reload_script_is_never_in_build_output(tmp_path: Path) -> None:
     assert run_cli("build", "map", "-o", "site", cwd=tmp_path).returncode == 0
     for page in (tmp_path / "site").rglob("*.html"):
         assert "__journeymap__" not in page.read_text()
+
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scrolled", [0, 300])
+def test_the_banner_is_in_view_after_the_reload_that_shows_it(browser, served_map, scrolled: int) -> None:
+    """Chromium puts a reloaded page back where it was scrolled to: the banner must be on screen there, and
+    must not hide the page's own header, at the top of the page or once scrolled back to it."""
+    _, folder, url, _ = served_map
+    page = browser.new_page(viewport={"width": 1000, "height": 400})
+    page.goto(url + "stages/spark.html")
+    page.evaluate(f"window.scrollTo(0, {scrolled})")
+    page.wait_for_timeout(300)  # the reload channel is open
+    (folder / "stages/spark.yaml").write_text("id: spark\nname: [unclosed\n")
+    banner = page.locator("#journeymap-serve-banner")
+    banner.wait_for(timeout=5000)
+    page.wait_for_load_state("load")  # the scroll position is restored by now
+    box = banner.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 400
+    assert page.evaluate("window.scrollY") == scrolled  # what was on screen moved down under the banner, not behind it
+    page.evaluate("window.scrollTo(0, 0)")
+    header = page.locator("header.site-header").bounding_box()
+    box = banner.bounding_box()
+    assert header is not None and box is not None and header["y"] >= box["y"] + box["height"]
+    page.close()
