@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import html
 import shutil
+import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +34,9 @@ RELOAD_SCRIPT = """\
   source.onmessage = function (event) { if (event.data === "reload") { location.reload(); } };
 })();
 """
+#: what stops the server besides Ctrl-C: kill and docker stop (SIGTERM), a closed terminal (SIGHUP; not on Windows)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
 # The banner sticks to the top of the viewport, so it is in view wherever the page was scrolled to; it takes its
 # own room in the flow, so at the top of the page it pushes the header down rather than covering it. Without
 # overflow-anchor Chromium would bring the reloaded page back to the element that was at the top (the header),
@@ -167,37 +172,80 @@ def _after_body(page: str, banner: str) -> str:
 
 def serve(source: Path, templates: Path | None, host: str, port: int, log: Callable[[str], None],
           ready: Callable[[str], None]) -> None:
-    """Build, serve and rebuild until interrupted; the temporary folder is removed however it ends."""
+    """Build, serve and rebuild until stopped (Ctrl-C, SIGTERM, SIGHUP); the temporary folder is removed however
+    it ends."""
+    with _stopped_by_signals():
+        site = Site(source, templates, log)
+        try:
+            log(f"building into {site.scratch} (removed when the server stops)")
+            site.rebuild()
+            server = _bind(site, host, port)
+            try:
+                with _watching(site):
+                    ready(f"http://{host}:{server.server_address[1]}/")
+                    server.serve_forever()
+            finally:
+                server.server_close()
+        finally:
+            site.close()
+
+
+def _bind(site: Site, host: str, port: int) -> ThreadingHTTPServer:
+    """The server of the site's folder; a port in use is a clear message, not a traceback."""
+    handler = partial(type("BoundHandler", (Handler,), {"site": site}), directory=str(site.folder))
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        raise ServeProblem(f"cannot serve on {host}:{port} ({error.strerror}): is another server using "
+                           f"it? Stop it, or pass --port {port + 1}") from error
+    server.daemon_threads = True  # an open reload channel must not hold up the stop
+    return server
+
+
+@contextmanager
+def _watching(site: Site) -> Iterator[None]:
+    """Rebuild on each change while the server runs; on the way out, wait for a rebuild under way to finish,
+    or it could write into the folder after it is removed."""
     import watchfiles
 
     from .site import template_folders
 
-    site = Site(source, templates, log)
     stop = threading.Event()
+    paths = [str(site.source), *(str(f) for f in template_folders(site.source, site.templates))]
+    watcher = threading.Thread(target=_watch, args=(watchfiles, paths, site, stop), daemon=True)
+    watcher.start()
     try:
-        log(f"building into {site.scratch} (removed when the server stops)")
-        site.rebuild()
-        handler = partial(type("BoundHandler", (Handler,), {"site": site}), directory=str(site.folder))
-        try:
-            server = ThreadingHTTPServer((host, port), handler)
-        except OSError as error:
-            raise ServeProblem(f"cannot serve on {host}:{port} ({error.strerror}): is another server using "
-                               f"it? Stop it, or pass --port {port + 1}") from error
-        server.daemon_threads = True
-        watched = [str(source), *(str(f) for f in template_folders(source, templates))]
-        watcher = threading.Thread(target=_watch, args=(watchfiles, watched, site, stop), daemon=True)
-        watcher.start()
-        ready(f"http://{host}:{server.server_address[1]}/")
-        try:
-            server.serve_forever()
-        finally:
-            stop.set()
-            server.server_close()
+        yield
     finally:
-        site.close()
+        stop.set()
+        watcher.join(timeout=10)
 
 
 def _watch(watchfiles: object, paths: list[str], site: Site, stop: threading.Event) -> None:
+    """The watcher thread's loop: a save anywhere in the map or the templates is a rebuild."""
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=100, step=20):  # type: ignore[attr-defined]
         site.log(f"changed: {', '.join(sorted({Path(p).name for _, p in changes}))}")
         site.rebuild()
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """kill, docker stop (SIGTERM) and a closed terminal (SIGHUP) stop the server as Ctrl-C does, through
+    KeyboardInterrupt, so the folder is removed. A signal already ignored (nohup) stays ignored; signals
+    can be caught only in the main thread, so elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = [s for s in STOP_SIGNALS if signal.getsignal(s) is signal.SIG_DFL]
+    for each in caught:
+        signal.signal(each, _interrupt)
+    try:
+        yield
+    finally:
+        for each in caught:
+            signal.signal(each, signal.SIG_DFL)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """The handler of STOP_SIGNALS: the same way out as Ctrl-C's."""
+    raise KeyboardInterrupt
