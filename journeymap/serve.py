@@ -25,6 +25,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .findings import Finding, Severity
+from .report import _plural  # the check summary's "1 error, 2 warnings"
 
 PREFIX = "/__journeymap__/"
 RELOAD_SCRIPT = """\
@@ -76,10 +77,10 @@ class Site:
             checked = check_map(self.source, parallel=False)  # this process has threads: it must not fork
             self.problems = [_describe(f) for f in checked.findings if f.severity is Severity.ERROR]
             if self.problems and self.folder.is_dir():
-                self.log(f"the map has {len(self.problems)} errors: still serving the last good build")
+                self.log(f"the map has {_plural(len(self.problems), 'error')}: still serving the last good build")
             else:
                 build_site(checked, self.folder, self.templates, parallel=False)
-                errors = f"; {len(self.problems)} errors" if self.problems else ""
+                errors = f"; {_plural(len(self.problems), 'error')}" if self.problems else ""
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s{errors}")
         except (MapNotFound, TemplateProblem, OSError) as error:
             self.problems = [f"the site could not be built: {error}"]

@@ -18,23 +18,35 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CLEAN_MAP, run_cli, write_map
+from .conftest import CLEAN_MAP, edited, run_cli, write_map
 
 
 class Served:
-    """`journeymap serve` in its own process, with its terminal output read line by line."""
+    """`journeymap serve` in its own process, with its terminal output read line by line; as a context, stopped
+    (Ctrl-C) on the way out and its folder removed, even when a test has failed before."""
 
     def __init__(self, folder: Path, *args: str) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "journeymap", "serve", str(folder), *args],
                                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
+        self.scratch: Path | None = None
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             self.lines.put(line.rstrip("\n"))
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=10)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)  # left behind only when a test has already failed
 
     def wait_for(self, pattern: str, timeout: float = 20) -> re.Match:
         deadline = time.monotonic() + timeout
@@ -55,14 +67,10 @@ class Served:
 @pytest.fixture
 def served_map(tmp_path: Path) -> Iterator[tuple[Served, Path, str, Path]]:
     folder = write_map(tmp_path / "map", CLEAN_MAP)
-    server = Served(folder, "--port", "0")
-    scratch = Path(server.wait_for(r"building into (\S+)").group(1))
-    url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
-    yield server, folder, url, scratch
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGINT)
-        server.process.wait(timeout=10)
-    shutil.rmtree(scratch, ignore_errors=True)  # left behind only when a test has already failed
+    with Served(folder, "--port", "0") as server:
+        server.scratch = Path(server.wait_for(r"building into (\S+)").group(1))
+        url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
+        yield server, folder, url, server.scratch
 
 
 @pytest.mark.browser
@@ -98,12 +106,23 @@ def test_ctrl_c_kill_and_a_closed_terminal_stop_the_server_and_remove_its_folder
     """Ctrl-C, kill or docker stop (SIGTERM), a closed terminal (SIGHUP): the same clean stop, exit 0."""
     server, _, url, scratch = served_map
     with urllib.request.urlopen(url) as response:
-        assert response.status == 200 and scratch.is_dir()
+        assert response.status == 200 and b"livereload.js" in response.read() and scratch.is_dir()
     server.process.send_signal(stop)
     assert server.process.wait(timeout=5) == 0
     assert not scratch.exists()
     server.wait_for(r"^stopped$")
-    assert not any("Traceback" in line for line in server.seen)
+    assert not any("Traceback" in line for line in server.seen), "\n".join(server.seen)
+
+
+def test_one_error_is_one_error_in_the_terminal(tmp_path: Path) -> None:
+    """Singular and plural: "1 error", both when the first build has it and while the last good build is kept."""
+    folder = write_map(tmp_path / "map", edited({"stages/spark.yaml": "id: spark\nname: [unclosed\n"}))
+    with Served(folder, "--port", "0") as server:
+        server.scratch = Path(server.wait_for(r"building into (\S+)").group(1))
+        server.wait_for(r"^rebuilt in [\d.]+ s; 1 error$")
+        server.wait_for(r"^Serving ")  # the watcher is on
+        (folder / "stages/spark.yaml").write_text("id: spark\nname: [still unclosed\n")
+        server.wait_for(r"^the map has 1 error: still serving the last good build$")
 
 
 def test_a_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
