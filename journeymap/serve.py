@@ -107,6 +107,14 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal shows rebuilds, not every request
 
+    def handle(self) -> None:
+        """A browser that drops the connection (a reload mid-load, a closed tab, the reload channel of a page
+        left) is ordinary: it ends this request, with no traceback in the terminal."""
+        try:
+            super().handle()
+        except ConnectionError:  # a broken pipe, a reset, an abort
+            return
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = self.path.split("?", 1)[0]
         if path == PREFIX + "livereload.js":
@@ -137,18 +145,15 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         seen = self.site.generation
-        try:
-            while True:
-                with self.site.changed:
-                    self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)
-                if self.site.generation != seen:
-                    seen = self.site.generation
-                    self.wfile.write(b"data: reload\n\n")
-                else:
-                    self.wfile.write(b": still here\n\n")  # a comment keeps the connection open
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        while True:  # until the page goes away and a write fails (see handle)
+            with self.site.changed:
+                self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)
+            if self.site.generation != seen:
+                seen = self.site.generation
+                self.wfile.write(b"data: reload\n\n")
+            else:
+                self.wfile.write(b": still here\n\n")  # a comment keeps the connection open
+            self.wfile.flush()
 
     def _moved_on(self, generation: int) -> bool:
         return self.site.generation != generation
