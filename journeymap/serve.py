@@ -108,8 +108,7 @@ class Handler(SimpleHTTPRequestHandler):
         pass  # the terminal shows rebuilds, not every request
 
     def handle(self) -> None:
-        """A browser that drops the connection (a reload mid-load, a closed tab, the reload channel of a page
-        left) is ordinary: it ends this request, with no traceback in the terminal."""
+        """A browser dropping the connection (a reload mid-load, a closed tab) is ordinary: no traceback for it."""
         try:
             super().handle()
         except ConnectionError:  # a broken pipe, a reset, an abort
@@ -140,6 +139,7 @@ class Handler(SimpleHTTPRequestHandler):
         return _after_body(page.replace("</head>", BANNER_STYLE + "</head>", 1), banner).encode("utf-8")
 
     def _events(self) -> None:
+        """The reload channel: "reload" after each rebuild, and a comment every 15 s that keeps it open."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
@@ -178,8 +178,7 @@ def _after_body(page: str, banner: str) -> str:
 
 def serve(source: Path, templates: Path | None, host: str, port: int, log: Callable[[str], None],
           ready: Callable[[str], None]) -> None:
-    """Build, serve and rebuild until stopped (Ctrl-C, SIGTERM, SIGHUP); the temporary folder is removed however
-    it ends."""
+    """Build, serve and rebuild until stopped (Ctrl-C, SIGTERM, SIGHUP); the temporary folder goes however it ends."""
     with _stopped_by_signals():
         site = Site(source, templates, log)
         try:
@@ -210,8 +209,7 @@ def _bind(site: Site, host: str, port: int) -> ThreadingHTTPServer:
 
 @contextmanager
 def _watching(site: Site) -> Iterator[None]:
-    """Rebuild on each change while the server runs; on the way out, wait for a rebuild under way to finish,
-    or it could write into the folder after it is removed."""
+    """Rebuild on every save while serving; on the way out wait for a rebuild under way, lest it write after removal."""
     import watchfiles
 
     from .site import template_folders
@@ -236,13 +234,11 @@ def _watch(watchfiles: object, paths: list[str], site: Site, stop: threading.Eve
 
 @contextmanager
 def _stopped_by_signals() -> Iterator[None]:
-    """kill, docker stop (SIGTERM) and a closed terminal (SIGHUP) stop the server as Ctrl-C does, through
-    KeyboardInterrupt, so the folder is removed. A signal already ignored (nohup) stays ignored; signals
-    can be caught only in the main thread, so elsewhere nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
+    """kill, docker stop (SIGTERM) and a closed terminal (SIGHUP) stop the server as Ctrl-C does, folder removed."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread can catch signals
         yield
         return
-    caught = [s for s in STOP_SIGNALS if signal.getsignal(s) is signal.SIG_DFL]
+    caught = [s for s in STOP_SIGNALS if signal.getsignal(s) is signal.SIG_DFL]  # one ignored (nohup) stays so
     for each in caught:
         signal.signal(each, _interrupt)
     try:

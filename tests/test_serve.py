@@ -23,8 +23,7 @@ from .conftest import CLEAN_MAP, edited, run_cli, write_map
 
 
 class Served:
-    """`journeymap serve` in its own process, with its terminal output read line by line; as a context, stopped
-    (Ctrl-C) on the way out and its folder removed, even when a test has failed before."""
+    """`journeymap serve` in its own process, its terminal read line by line; as a context, stopped and cleaned up."""
 
     def __init__(self, folder: Path, *args: str) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "journeymap", "serve", str(folder), *args],
@@ -40,14 +39,21 @@ class Served:
             self.lines.put(line.rstrip("\n"))
 
     def __enter__(self) -> Served:
+        """Started once it names its folder, which __exit__ removes should a failed test leave it."""
+        try:
+            self.scratch = Path(self.wait_for(r"building into (\S+)").group(1))
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Ctrl-C if still running; the folder is removed by now unless a test has already failed."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             self.process.wait(timeout=10)
         if self.scratch:
-            shutil.rmtree(self.scratch, ignore_errors=True)  # left behind only when a test has already failed
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def wait_for(self, pattern: str, timeout: float = 20) -> re.Match:
         deadline = time.monotonic() + timeout
@@ -69,7 +75,6 @@ class Served:
 def served_map(tmp_path: Path) -> Iterator[tuple[Served, Path, str, Path]]:
     folder = write_map(tmp_path / "map", CLEAN_MAP)
     with Served(folder, "--port", "0") as server:
-        server.scratch = Path(server.wait_for(r"building into (\S+)").group(1))
         url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
         yield server, folder, url, server.scratch
 
@@ -132,10 +137,9 @@ def test_a_browser_leaving_mid_answer_is_no_traceback(served_map) -> None:
 
 
 def test_one_error_is_one_error_in_the_terminal(tmp_path: Path) -> None:
-    """Singular and plural: "1 error", both when the first build has it and while the last good build is kept."""
+    """"1 error", not "1 errors": when the first build has it, and while the last good build is kept."""
     folder = write_map(tmp_path / "map", edited({"stages/spark.yaml": "id: spark\nname: [unclosed\n"}))
     with Served(folder, "--port", "0") as server:
-        server.scratch = Path(server.wait_for(r"building into (\S+)").group(1))
         server.wait_for(r"^rebuilt in [\d.]+ s; 1 error$")
         server.wait_for(r"^Serving ")  # the watcher is on
         (folder / "stages/spark.yaml").write_text("id: spark\nname: [still unclosed\n")
@@ -168,8 +172,7 @@ def test_the_reload_script_is_never_in_build_output(tmp_path: Path) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("scrolled", [0, 300])
 def test_the_banner_is_in_view_after_the_reload_that_shows_it(browser, served_map, scrolled: int) -> None:
-    """Chromium puts a reloaded page back where it was scrolled to: the banner must be on screen there, and
-    must not hide the page's own header, at the top of the page or once scrolled back to it."""
+    """Chromium puts a reloaded page back where it was scrolled: the banner must show there, not over the header."""
     _, folder, url, _ = served_map
     page = browser.new_page(viewport={"width": 1000, "height": 400})
     page.goto(url + "stages/spark.html")
