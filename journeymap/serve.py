@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import html
 import shutil
+import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .findings import Finding, Severity
+from .report import _plural  # the check summary's "1 error, 2 warnings"
 
 PREFIX = "/__journeymap__/"
 RELOAD_SCRIPT = """\
@@ -32,6 +35,19 @@ RELOAD_SCRIPT = """\
   source.onmessage = function (event) { if (event.data === "reload") { location.reload(); } };
 })();
 """
+#: what stops the server besides Ctrl-C: kill and docker stop (SIGTERM), a closed terminal (SIGHUP; not on Windows)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+# The banner sticks to the top of the viewport, so it is in view wherever the page was scrolled to; it takes its
+# own room in the flow, so at the top of the page it pushes the header down rather than covering it. Without
+# overflow-anchor Chromium would bring the reloaded page back to the element that was at the top (the header),
+# scrolled past the banner and under it; with it, the old pixel offset comes back, and what was on screen moves
+# down by the banner's height instead of being hidden behind it.
+BANNER_STYLE = """<style>
+html { overflow-anchor: none; }
+#journeymap-serve-banner { position: sticky; top: 0; z-index: 1000; max-height: 50vh; overflow-y: auto;
+  background: #f8d7da; color: #58151c; padding: .75rem 1rem; border-bottom: 2px solid #b02a37; }
+</style>"""
 
 
 class ServeProblem(Exception):
@@ -61,10 +77,10 @@ class Site:
             checked = check_map(self.source, parallel=False)  # this process has threads: it must not fork
             self.problems = [_describe(f) for f in checked.findings if f.severity is Severity.ERROR]
             if self.problems and self.folder.is_dir():
-                self.log(f"the map has {len(self.problems)} errors: still serving the last good build")
+                self.log(f"the map has {_plural(len(self.problems), 'error')}: still serving the last good build")
             else:
                 build_site(checked, self.folder, self.templates, parallel=False)
-                errors = f"; {len(self.problems)} errors" if self.problems else ""
+                errors = f"; {_plural(len(self.problems), 'error')}" if self.problems else ""
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s{errors}")
         except (MapNotFound, TemplateProblem, OSError) as error:
             self.problems = [f"the site could not be built: {error}"]
@@ -91,6 +107,13 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal shows rebuilds, not every request
 
+    def handle(self) -> None:
+        """A browser dropping the connection (a reload mid-load, a closed tab) is ordinary: no traceback for it."""
+        try:
+            super().handle()
+        except ConnectionError:  # a broken pipe, a reset, an abort
+            return
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = self.path.split("?", 1)[0]
         if path == PREFIX + "livereload.js":
@@ -105,34 +128,32 @@ class Handler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
     def _served_page(self, page: str) -> bytes:
-        script = f'<script src="{PREFIX}livereload.js"></script>'
-        banner = ""
-        if self.site.problems:
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in self.site.problems[:10])
-            more = f"<p>and {len(self.site.problems) - 10} more</p>" if len(self.site.problems) > 10 else ""
-            banner = (f'<div id="journeymap-serve-banner" role="alert" style="background:#f8d7da;color:#58151c;'
-                      f'padding:.75rem 1rem;border-bottom:2px solid #b02a37"><strong>The map has errors; this is '
-                      f'the last good build until they are fixed.</strong><ul>{items}</ul>{more}</div>')
-        return _after_body(page.replace("</body>", script + "</body>", 1), banner).encode("utf-8")
+        """The page as built, plus what only serving adds: the reload script, and the banner while the map is broken."""
+        page = page.replace("</body>", f'<script src="{PREFIX}livereload.js"></script></body>', 1)
+        if not self.site.problems:
+            return page.encode("utf-8")
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in self.site.problems[:10])
+        more = f"<p>and {len(self.site.problems) - 10} more</p>" if len(self.site.problems) > 10 else ""
+        banner = (f'<div id="journeymap-serve-banner" role="alert"><strong>The map has errors; this is the last '
+                  f'good build until they are fixed.</strong><ul>{items}</ul>{more}</div>')
+        return _after_body(page.replace("</head>", BANNER_STYLE + "</head>", 1), banner).encode("utf-8")
 
     def _events(self) -> None:
+        """The reload channel: "reload" after each rebuild, and a comment every 15 s that keeps it open."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         seen = self.site.generation
-        try:
-            while True:
-                with self.site.changed:
-                    self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)
-                if self.site.generation != seen:
-                    seen = self.site.generation
-                    self.wfile.write(b"data: reload\n\n")
-                else:
-                    self.wfile.write(b": still here\n\n")  # a comment keeps the connection open
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        while True:  # until the page goes away and a write fails (see handle)
+            with self.site.changed:
+                self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)
+            if self.site.generation != seen:
+                seen = self.site.generation
+                self.wfile.write(b"data: reload\n\n")
+            else:
+                self.wfile.write(b": still here\n\n")  # a comment keeps the connection open
+            self.wfile.flush()
 
     def _moved_on(self, generation: int) -> bool:
         return self.site.generation != generation
@@ -147,8 +168,9 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def _after_body(page: str, banner: str) -> str:
+    """The page with the banner first in its body, so it is the first thing read and seen."""
     start = page.find("<body")
-    if start < 0 or not banner:
+    if start < 0:
         return page
     end = page.index(">", start) + 1
     return page[:end] + banner + page[end:]
@@ -156,37 +178,76 @@ def _after_body(page: str, banner: str) -> str:
 
 def serve(source: Path, templates: Path | None, host: str, port: int, log: Callable[[str], None],
           ready: Callable[[str], None]) -> None:
-    """Build, serve and rebuild until interrupted; the temporary folder is removed however it ends."""
+    """Build, serve and rebuild until stopped (Ctrl-C, SIGTERM, SIGHUP); the temporary folder goes however it ends."""
+    with _stopped_by_signals():
+        site = Site(source, templates, log)
+        try:
+            log(f"building into {site.scratch} (removed when the server stops)")
+            site.rebuild()
+            server = _bind(site, host, port)
+            try:
+                with _watching(site):
+                    ready(f"http://{host}:{server.server_address[1]}/")
+                    server.serve_forever()
+            finally:
+                server.server_close()
+        finally:
+            site.close()
+
+
+def _bind(site: Site, host: str, port: int) -> ThreadingHTTPServer:
+    """The server of the site's folder; a port in use is a clear message, not a traceback."""
+    handler = partial(type("BoundHandler", (Handler,), {"site": site}), directory=str(site.folder))
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        raise ServeProblem(f"cannot serve on {host}:{port} ({error.strerror}): is another server using "
+                           f"it? Stop it, or pass --port {port + 1}") from error
+    server.daemon_threads = True  # an open reload channel must not hold up the stop
+    return server
+
+
+@contextmanager
+def _watching(site: Site) -> Iterator[None]:
+    """Rebuild on every save while serving; on the way out wait for a rebuild under way, lest it write after removal."""
     import watchfiles
 
     from .site import template_folders
 
-    site = Site(source, templates, log)
     stop = threading.Event()
+    paths = [str(site.source), *(str(f) for f in template_folders(site.source, site.templates))]
+    watcher = threading.Thread(target=_watch, args=(watchfiles, paths, site, stop), daemon=True)
+    watcher.start()
     try:
-        log(f"building into {site.scratch} (removed when the server stops)")
-        site.rebuild()
-        handler = partial(type("BoundHandler", (Handler,), {"site": site}), directory=str(site.folder))
-        try:
-            server = ThreadingHTTPServer((host, port), handler)
-        except OSError as error:
-            raise ServeProblem(f"cannot serve on {host}:{port} ({error.strerror}): is another server using "
-                               f"it? Stop it, or pass --port {port + 1}") from error
-        server.daemon_threads = True
-        watched = [str(source), *(str(f) for f in template_folders(source, templates))]
-        watcher = threading.Thread(target=_watch, args=(watchfiles, watched, site, stop), daemon=True)
-        watcher.start()
-        ready(f"http://{host}:{server.server_address[1]}/")
-        try:
-            server.serve_forever()
-        finally:
-            stop.set()
-            server.server_close()
+        yield
     finally:
-        site.close()
+        stop.set()
+        watcher.join(timeout=10)
 
 
 def _watch(watchfiles: object, paths: list[str], site: Site, stop: threading.Event) -> None:
+    """The watcher thread's loop: a save anywhere in the map or the templates is a rebuild."""
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=100, step=20):  # type: ignore[attr-defined]
         site.log(f"changed: {', '.join(sorted({Path(p).name for _, p in changes}))}")
         site.rebuild()
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """kill, docker stop (SIGTERM) and a closed terminal (SIGHUP) stop the server as Ctrl-C does, folder removed."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread can catch signals
+        yield
+        return
+    caught = [s for s in STOP_SIGNALS if signal.getsignal(s) is signal.SIG_DFL]  # one ignored (nohup) stays so
+    for each in caught:
+        signal.signal(each, _interrupt)
+    try:
+        yield
+    finally:
+        for each in caught:
+            signal.signal(each, signal.SIG_DFL)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """The handler of STOP_SIGNALS: the same way out as Ctrl-C's."""
+    raise KeyboardInterrupt

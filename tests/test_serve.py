@@ -4,35 +4,56 @@ from __future__ import annotations
 
 import queue
 import re
+import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import CLEAN_MAP, run_cli, write_map
+from .conftest import CLEAN_MAP, edited, run_cli, write_map
 
 
 class Served:
-    """`journeymap serve` in its own process, with its terminal output read line by line."""
+    """`journeymap serve` in its own process, its terminal read line by line; as a context, stopped and cleaned up."""
 
     def __init__(self, folder: Path, *args: str) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "journeymap", "serve", str(folder), *args],
                                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
+        self.scratch: Path | None = None
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             self.lines.put(line.rstrip("\n"))
+
+    def __enter__(self) -> Served:
+        """Started once it names its folder, which __exit__ removes should a failed test leave it."""
+        try:
+            self.scratch = Path(self.wait_for(r"building into (\S+)").group(1))
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Ctrl-C if still running; the folder is removed by now unless a test has already failed."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=10)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def wait_for(self, pattern: str, timeout: float = 20) -> re.Match:
         deadline = time.monotonic() + timeout
@@ -53,13 +74,9 @@ class Served:
 @pytest.fixture
 def served_map(tmp_path: Path) -> Iterator[tuple[Served, Path, str, Path]]:
     folder = write_map(tmp_path / "map", CLEAN_MAP)
-    server = Served(folder, "--port", "0")
-    scratch = Path(server.wait_for(r"building into (\S+)").group(1))
-    url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
-    yield server, folder, url, scratch
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGINT)
-        server.process.wait(timeout=10)
+    with Served(folder, "--port", "0") as server:
+        url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
+        yield server, folder, url, server.scratch
 
 
 @pytest.mark.browser
@@ -90,12 +107,43 @@ def test_an_open_page_reloads_itself_after_a_save_and_shows_a_broken_map(browser
     page.close()
 
 
-def test_ctrl_c_stops_the_server_and_removes_its_folder(served_map) -> None:
-    server, _, _, scratch = served_map
-    assert scratch.is_dir()
-    server.process.send_signal(signal.SIGINT)
-    assert server.process.wait(timeout=10) == 0
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_ctrl_c_kill_and_a_closed_terminal_stop_the_server_and_remove_its_folder(served_map, stop) -> None:
+    """Ctrl-C, kill or docker stop (SIGTERM), a closed terminal (SIGHUP): the same clean stop, exit 0."""
+    server, _, url, scratch = served_map
+    with urllib.request.urlopen(url) as response:
+        assert response.status == 200 and b"livereload.js" in response.read() and scratch.is_dir()
+    server.process.send_signal(stop)
+    assert server.process.wait(timeout=5) == 0
     assert not scratch.exists()
+    server.wait_for(r"^stopped$")
+    assert not any("Traceback" in line for line in server.seen), "\n".join(server.seen)
+
+
+def test_a_browser_leaving_mid_answer_is_no_traceback(served_map) -> None:
+    """A reload while a page is still loading drops the connection; the terminal must stay quiet about it."""
+    server, _, url, _ = served_map
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    for _ in range(20):
+        with socket.create_connection((host, int(port))) as client:
+            client.sendall(b"GET /stages/spark.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close is a reset
+    with urllib.request.urlopen(url) as response:
+        assert response.status == 200 and response.read()  # still serving
+    time.sleep(0.5)  # the dropped requests' threads have had their say
+    server.process.send_signal(signal.SIGINT)
+    server.wait_for(r"^stopped$")
+    assert not any("Traceback" in line for line in server.seen), "\n".join(server.seen)
+
+
+def test_one_error_is_one_error_in_the_terminal(tmp_path: Path) -> None:
+    """"1 error", not "1 errors": when the first build has it, and while the last good build is kept."""
+    folder = write_map(tmp_path / "map", edited({"stages/spark.yaml": "id: spark\nname: [unclosed\n"}))
+    with Served(folder, "--port", "0") as server:
+        server.wait_for(r"^rebuilt in [\d.]+ s; 1 error$")
+        server.wait_for(r"^Serving ")  # the watcher is on
+        (folder / "stages/spark.yaml").write_text("id: spark\nname: [still unclosed\n")
+        server.wait_for(r"^the map has 1 error: still serving the last good build$")
 
 
 def test_a_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
@@ -118,3 +166,27 @@ def test_the_reload_script_is_never_in_build_output(tmp_path: Path) -> None:
     assert run_cli("build", "map", "-o", "site", cwd=tmp_path).returncode == 0
     for page in (tmp_path / "site").rglob("*.html"):
         assert "__journeymap__" not in page.read_text()
+
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scrolled", [0, 300])
+def test_the_banner_is_in_view_after_the_reload_that_shows_it(browser, served_map, scrolled: int) -> None:
+    """Chromium puts a reloaded page back where it was scrolled: the banner must show there, not over the header."""
+    _, folder, url, _ = served_map
+    page = browser.new_page(viewport={"width": 1000, "height": 400})
+    page.goto(url + "stages/spark.html")
+    page.evaluate(f"window.scrollTo(0, {scrolled})")
+    page.wait_for_timeout(300)  # the reload channel is open
+    (folder / "stages/spark.yaml").write_text("id: spark\nname: [unclosed\n")
+    banner = page.locator("#journeymap-serve-banner")
+    banner.wait_for(timeout=5000)
+    page.wait_for_load_state("load")  # the scroll position is restored by now
+    box = banner.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 400
+    assert page.evaluate("window.scrollY") == scrolled  # what was on screen moved down under the banner, not behind it
+    page.evaluate("window.scrollTo(0, 0)")
+    header = page.locator("header.site-header").bounding_box()
+    box = banner.bounding_box()
+    assert header is not None and box is not None and header["y"] >= box["y"] + box["height"]
+    page.close()
