@@ -23,6 +23,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from .findings import Finding, Severity
 from .report import _plural  # the check summary's "1 error, 2 warnings"
@@ -31,7 +32,8 @@ PREFIX = "/__journeymap__/"
 RELOAD_SCRIPT = """\
 // journeymap serve: reload this page when the site is rebuilt (served pages only).
 (function () {
-  var source = new EventSource("/__journeymap__/events");
+  var script = document.currentScript, since = script ? script.getAttribute("data-generation") : "";
+  var source = new EventSource("/__journeymap__/events?since=" + encodeURIComponent(since || ""));
   source.onmessage = function (event) { if (event.data === "reload") { location.reload(); } };
 })();
 """
@@ -124,12 +126,19 @@ class Handler(SimpleHTTPRequestHandler):
         if target.is_dir():
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
-            return self._send(self._served_page(target.read_text(encoding="utf-8")), "text/html; charset=utf-8")
+            generation = self.site.generation  # before reading: a rebuild in between only costs a spare reload
+            return self._send(self._served_page(target.read_text(encoding="utf-8"), generation),
+                              "text/html; charset=utf-8")
         return super().do_GET()
 
-    def _served_page(self, page: str) -> bytes:
-        """The page as built, plus what only serving adds: the reload script, and the banner while the map is broken."""
-        page = page.replace("</body>", f'<script src="{PREFIX}livereload.js"></script></body>', 1)
+    def _served_page(self, page: str, generation: int) -> bytes:
+        """The page as built, plus what only serving adds: the reload script, and the banner while the map is broken.
+
+        The script names the build the page came from, so a rebuild that lands before its
+        reload channel opens still reloads it.
+        """
+        page = page.replace("</body>", f'<script src="{PREFIX}livereload.js" data-generation="{generation}">'
+                                       "</script></body>", 1)
         if not self.site.problems:
             return page.encode("utf-8")
         items = "".join(f"<li>{html.escape(p)}</li>" for p in self.site.problems[:10])
@@ -144,7 +153,8 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
-        seen = self.site.generation
+        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+        seen = int(since) if since.isdigit() else self.site.generation
         while True:  # until the page goes away and a write fails (see handle)
             with self.site.changed:
                 self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)

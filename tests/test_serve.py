@@ -71,12 +71,36 @@ class Served:
         raise AssertionError(f"no line matching {pattern!r} in {self.seen}")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def ctrl_c_reaches_the_server() -> Iterator[None]:
+    """A suite started in the background (`make test &`, nohup) runs with SIGINT ignored, which a server
+    would inherit and so never stop on the Ctrl-C of __exit__; a handler of ours is the default after exec."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.fixture
 def served_map(tmp_path: Path) -> Iterator[tuple[Served, Path, str, Path]]:
     folder = write_map(tmp_path / "map", CLEAN_MAP)
     with Served(folder, "--port", "0") as server:
         url = server.wait_for(r"on (http://127\.0\.0\.1:\d+/)").group(1)
         yield server, folder, url, server.scratch
+
+
+def test_a_page_served_before_a_rebuild_reloads_even_if_its_channel_opens_after_it(served_map) -> None:
+    server, folder, url, _ = served_map
+    page = urllib.request.urlopen(url + "stages/spark.html", timeout=10).read().decode()
+    script = re.search(r'<script src="(/__journeymap__/livereload\.js)" data-generation="(\d+)">', page)
+    assert script, page[-300:]
+    stage = folder / "stages/spark.yaml"
+    stage.write_text(CLEAN_MAP["stages/spark.yaml"].replace("name: Spark\n", "name: Spark, renamed\n"))
+    server.wait_for(r"rebuilt in")  # the rebuild lands before the page's reload channel opens
+    events = urllib.request.urlopen(f"{url}__journeymap__/events?since={script.group(2)}", timeout=5)
+    assert events.readline() == b"data: reload\n"  # at once, not at the next rebuild
+    events.close()
 
 
 @pytest.mark.browser
