@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .words import plural
 
 if TYPE_CHECKING:
     from .check import Checked
@@ -310,7 +311,7 @@ def metrics_import(csv_file: str, source: str | None, example: bool, dry_run: bo
         click.echo("(dry run: nothing written)")
         return
     fixes.write(checked.root, texts, [])
-    click.echo(f"wrote {len(texts)} file{'s' if len(texts) != 1 else ''}")
+    click.echo(f"wrote {plural(len(texts), 'file')}")
 
 
 def _print_derived_changes(checked: Checked, texts: dict[str, tuple[str, str]]) -> None:

@@ -13,6 +13,7 @@ import click
 
 from .findings import Finding, Severity, summarize
 from .repository import repository_file
+from .words import plural
 
 if TYPE_CHECKING:
     from .check import Checked
@@ -34,8 +35,8 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
             lines.append(f"  {where}: {severity} [{finding.rule}] {finding.message}")
         lines.append("")
     counts = summarize(findings)
-    summary = (f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}, "
-               f"{counts['info']} info in {_plural(files_checked, 'file')} of {_display_path(root, '') or '.'}/")
+    summary = (f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
+               f"{counts['info']} info in {plural(files_checked, 'file')} of {_display_path(root, '') or '.'}/")
     if colour:
         summary = click.style(summary, fg="red" if counts["errors"] else "green", bold=True)
     lines.append(summary)
@@ -103,10 +104,6 @@ def as_sarif(checked: Checked) -> str:
 
 def wants_colour(stream_is_tty: bool) -> bool:
     return stream_is_tty and "NO_COLOR" not in os.environ
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _display_path(root: Path, file: str) -> str:

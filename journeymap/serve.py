@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .findings import Finding, Severity
-from .report import _plural  # the check summary's "1 error, 2 warnings"
+from .words import plural
 
 PREFIX = "/__journeymap__/"
 RELOAD_SCRIPT = """\
@@ -79,10 +79,10 @@ class Site:
             checked = check_map(self.source, parallel=False)  # this process has threads: it must not fork
             self.problems = [_describe(f) for f in checked.findings if f.severity is Severity.ERROR]
             if self.problems and self.folder.is_dir():
-                self.log(f"the map has {_plural(len(self.problems), 'error')}: still serving the last good build")
+                self.log(f"the map has {plural(len(self.problems), 'error')}: still serving the last good build")
             else:
                 build_site(checked, self.folder, self.templates, parallel=False)
-                errors = f"; {_plural(len(self.problems), 'error')}" if self.problems else ""
+                errors = f"; {plural(len(self.problems), 'error')}" if self.problems else ""
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s{errors}")
         except (MapNotFound, TemplateProblem, OSError) as error:
             self.problems = [f"the site could not be built: {error}"]

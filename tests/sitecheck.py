@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,3 +67,17 @@ def problems(site: Path) -> list[str]:
 
 def hrefs(page: Path) -> set[str]:
     return {value for _, _, value in parse(page).links}
+
+
+#: a count of one with a plural noun, such as "1 touchpoints", in the text of any page or diagram
+_ONE_WITH_PLURAL = re.compile(r"(?<![\d.,])1 (?:[a-z-]+ )?(touchpoints|stages|errors|warnings|notes|findings|gaps|"
+                              r"journeys|teams|files|briefs|hand-off gaps)\b")
+
+
+def miscounted(site: Path) -> list[str]:
+    """Every "1 ...s" in the site's pages and diagrams, with the file it is in."""
+    found = []
+    for path in sorted([*site.rglob("*.html"), *site.rglob("*.svg")]):
+        text = re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(site)}: {m.group(0)}" for m in _ONE_WITH_PLURAL.finditer(text)]
+    return found

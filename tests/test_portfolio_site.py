@@ -191,6 +191,7 @@ def test_a_gap_in_the_shared_owners_file_shows_once_on_its_teams_page(site: Path
 
 def test_every_link_of_the_portfolio_resolves(site: Path) -> None:
     assert sitecheck.problems(site) == []
+    assert sitecheck.miscounted(site) == []  # "1 error", never "1 errors"
     for page in ("index.html", "teams/index.html", "teams/mkt.html"):
         assert 'http-equiv="Content-Security-Policy"' in (site / page).read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", (site / page).read_text())  # no inline script

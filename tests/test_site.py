@@ -51,6 +51,14 @@ def test_every_link_and_fragment_resolves_and_nothing_is_absolute_or_remote(site
     assert sitecheck.problems(site) == []
 
 
+@pytest.mark.parametrize("site_name", ["example_site", "second_site"])
+def test_a_count_of_one_takes_the_singular(site_name: str, request: pytest.FixtureRequest) -> None:
+    site = request.getfixturevalue(site_name)
+    assert sitecheck.miscounted(site) == []
+    if site_name == "second_site":  # each stage of the small map has one touchpoint, its diagram says so
+        assert "1 touchpoint of Spark" in (site / "stages/spark.html").read_text()
+
+
 def test_every_stage_brief_owner_experiment_and_evidence_has_a_page(example_site: Path) -> None:
     names = {
         "stages": [p.stem for p in (EXAMPLE / "stages").glob("*.yaml")],

@@ -19,6 +19,7 @@ from ..check import Checked
 from ..model import Journey
 from ..resources import templates_dir
 from ..urls import SAFE_SCHEMES, link_target, markdown_html
+from ..words import plural
 from ..workers import can_fork, forked_map, usable_cores
 from . import incremental, links
 from .diagrams import Diagram
@@ -83,6 +84,7 @@ def environment(folders: list[Path], use_cache: bool = False) -> jinja2.Environm
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         bytecode_cache=_compiled_templates() if use_cache else None)
     env.filters["markdown"] = render_markdown
+    env.filters["counted"] = plural
     env.filters["code_spans"] = code_spans
     env.filters["link_target"] = link_target
     env.globals["links"] = links

@@ -15,6 +15,7 @@ import graphviz
 
 from ..model import Journey, Stage, Touchpoint, percent
 from . import links
+from ..words import plural
 from .drawing import drawing
 
 #: light fills, each readable with black text; owners also carry their name, so colour is never the only signal
@@ -191,8 +192,9 @@ def handoffs(journey: Journey, root: str) -> Diagram:
                 gaps += gap
                 forward = column[target.id] > column[touchpoint.id]
                 _handoff_edge(graph, touchpoint, target, gap, constraint="true" if forward else "false")
-    description = (f"{len(column)} touchpoints in {len(journey.stages)} stages, one column per stage, coloured "
-                   f"and labelled by owning team; {gaps} hand-off gap{'s' if gaps != 1 else ''} drawn as dashed "
+    description = (f"{plural(len(column), 'touchpoint')} in {plural(len(journey.stages), 'stage')}, one column per "
+                   "stage, coloured "
+                   f"and labelled by owning team; {plural(gaps, 'hand-off gap')} drawn as dashed "
                    "red edges.")
     return _render(graph, "handoffs", "Touchpoint hand-offs", description, root)
 
@@ -219,7 +221,7 @@ def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
                 _touchpoint_node(graph, journey, other, colours, root + links.touchpoint(other))
                 graph.node(f"t_{other.id}", xlabel=_t(other_stage.name if other_stage else other.stage))
         _handoff_edge(graph, source, target, journey.handoff_gap(source, target))
-    description = (f"{len(stage.touchpoints)} touchpoints of {stage.name}"
-                   + (f", with {len(outside)} touchpoints of other stages they hand on to or from" if outside
+    description = (f"{plural(len(stage.touchpoints), 'touchpoint')} of {stage.name}"
+                   + (f", with {plural(len(outside), 'touchpoint')} of other stages they hand on to or from" if outside
                       else "") + ".")
     return _render(graph, f"stage-{stage.id}", f"Touchpoints of {stage.name}", description, root)
