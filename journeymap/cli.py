@@ -27,11 +27,22 @@ def _run_check(source: str | None, example: bool = False, use_cache: bool = True
     from .locate import locate_map
 
     try:
-        return check_map(locate_map(source, example, click.get_current_context().info_name or "check"),
-                         use_cache=use_cache)
+        return check_map(locate_map(source, example, _usage()), use_cache=use_cache)
     except MapNotFound as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _usage() -> str:
+    """How the command being run is given a map: `journeymap metrics import CSV_FILE path/to/map`."""
+    context = click.get_current_context()
+    names = []
+    while context.parent is not None:
+        names.append(context.info_name or "")
+        context = context.parent
+    arguments = [p for p in click.get_current_context().command.params if isinstance(p, click.Argument)]
+    words = ["path/to/map" if p.name == "source" else p.human_readable_name for p in arguments]
+    return " ".join(["journeymap", *reversed(names), *words])
 
 
 def no_cache(command: Callable) -> Callable:
@@ -148,18 +159,24 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
     """Check the map in SOURCE and render it as a static site into OUTPUT."""
     import time
 
+    from click.core import ParameterSource
+
     from .findings import fails, summarize
+    from .locate import found_from
     from .report import as_text, wants_colour
 
     started = time.perf_counter()
     checked = _run_check(source, example, use_cache=not no_cache)
+    if source is None and not example and click.get_current_context().get_parameter_source(
+            "output") is ParameterSource.DEFAULT:  # run in journey/stages/: the site goes where it would from journey/
+        output = str(found_from() / output)
     failing = fails(checked.findings, strict)
     colour = wants_colour(sys.stderr.isatty())
     click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)
     if failing and not keep_going:
         counts = summarize(checked.findings)
-        click.echo(f"journeymap: not building: the map has {counts['errors']} errors"
-                   f"{' and ' + str(counts['warnings']) + ' warnings (--strict)' if strict else ''}; "
+        click.echo(f"journeymap: not building: the map has {plural(counts['errors'], 'error')}"
+                   f"{' and ' + plural(counts['warnings'], 'warning') + ' (--strict)' if strict else ''}; "
                    "fix them, or use --keep-going to render the site with its gaps page", err=True)
         sys.exit(EXIT_FAILED)
     built = _build_site(checked, Path(output), Path(templates) if templates else None, not no_cache,
@@ -238,7 +255,7 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
         click.echo(f"journeymap: warning: serving on {host} shows the map to anyone who can reach this machine",
                    err=True)
     try:
-        folder = locate_map(source, example, "serve")
+        folder = locate_map(source, example, _usage())
     except MapNotFound as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
@@ -401,7 +418,7 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
     from .revisions import RevisionProblem, checked_at, commit_of, linker, locate_in_git
 
     try:
-        folder = locate_map(source, command="diff")
+        folder = locate_map(source, usage=_usage())
         where = locate_in_git(folder)
         base_commit = commit_of(where, base_revision)
         head_commit = commit_of(where, head_revision) if head_revision else None

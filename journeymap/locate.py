@@ -17,7 +17,7 @@ from .load import MapNotFound
 MAP_FOLDER = "journey"
 
 
-def locate_map(source: str | Path | None, example: bool = False, command: str = "check") -> Path:
+def locate_map(source: str | Path | None, example: bool = False, usage: str = "journeymap check path/to/map") -> Path:
     """SOURCE (or the `journey/` map inside it, or the map a file of it belongs to), else the map where one stands."""
     if example:
         if source is not None:
@@ -25,36 +25,58 @@ def locate_map(source: str | Path | None, example: bool = False, command: str = 
         from .resources import example_map
 
         return example_map()
+    if source is not None and not Path(source).is_file():
+        return _inner_map(Path(source))
+    found = _search(Path(source).parent if source is not None else Path("."))
+    if found is not None:
+        return found[1]
     if source is not None:
-        return _map_of_file(Path(source)) if Path(source).is_file() else _inner_map(Path(source))
-    for folder in _folders_up_from(Path(".")):
-        if (folder / "journey.yaml").is_file():
-            return folder
-        if (folder / MAP_FOLDER / "journey.yaml").is_file():
-            return folder / MAP_FOLDER
+        raise MapNotFound(f"{source} is not part of a map: no folder above it, up to the top of its git repository "
+                          "or the current folder, holds a journey.yaml. Give the map's folder instead")
     raise MapNotFound(f"no map here: neither ./journey.yaml nor ./{MAP_FOLDER}/journey.yaml exists, here or in a "
-                      f"folder above this one in its git repository. Give the map folder (`journeymap {command} "
-                      "path/to/map`), start one with `journeymap init`, or try the bundled example with `--example`")
+                      f"folder above this one in its git repository. Give the map folder (`{usage}`), start one with "
+                      "`journeymap init`, or try the bundled example with `--example`")
 
 
-def _folders_up_from(here: Path) -> list[Path]:
-    """`here`, then each folder above it up to the top of its git repository; just `here` outside one."""
-    absolute = here.resolve()
-    for depth, folder in enumerate([absolute, *absolute.parents]):
-        if (folder / ".git").exists():
-            return [here, *(here / ("../" * up) for up in range(1, depth + 1))]
-    return [here]
+def found_from() -> Path:
+    """The folder above (or at) the current one where the map was found: where `output/` goes by default."""
+    found = _search(Path("."))
+    return found[0] if found is not None else Path(".")
 
 
-def _map_of_file(file: Path) -> Path:
-    """A file given as SOURCE means the map it belongs to: the nearest folder above it with a journey.yaml."""
-    if file.name in ("journey.yaml", "owners.yaml", "owners.yml"):
-        return _inner_map(file.parent)
-    for folder in file.resolve().parents:
+def _search(start: Path) -> tuple[Path, Path] | None:
+    """(the folder it was found from, the map): the nearest journey, portfolio or `journey/` at or above `start`.
+
+    A journey of a portfolio means the portfolio, which holds the owners it shares.
+    """
+    folders = _upwards(start)
+    for index, folder in enumerate(folders):
         if (folder / "journey.yaml").is_file():
-            return Path(os.path.relpath(folder))
-    raise MapNotFound(f"{file} is not part of a map: no folder above it holds a journey.yaml. Give the map's "
-                      "folder instead")
+            above = folders[index + 1] if index + 1 < len(folders) else None
+            return (above, above) if above is not None and _is_portfolio(above) else (folder, folder)
+        if (folder / MAP_FOLDER / "journey.yaml").is_file() or _is_portfolio(folder):
+            return folder, _inner_map(folder)
+    return None
+
+
+def _upwards(start: Path) -> list[Path]:
+    """`start` and the folders above it a map may be in: up to the top of its git repository; outside one, up to
+    the current folder, or just `start` when that is not inside the current folder. Links are not followed."""
+    chain = [Path(os.path.abspath(start)), *Path(os.path.abspath(start)).parents]
+    top = next((depth for depth, folder in enumerate(chain) if (folder / ".git").exists()), None)
+    if top is None:
+        here = Path(os.path.abspath("."))
+        top = chain.index(here) if here in chain else 0
+    return [Path(os.path.relpath(folder)) for folder in chain[:top + 1]]
+
+
+def _is_portfolio(folder: Path) -> bool:
+    """No journey.yaml of its own, journeys in its subfolders, and not just a repository's `journey/`."""
+    try:
+        return (not (folder / "journey.yaml").is_file() and _inner_map(folder) == folder
+                and any((p / "journey.yaml").is_file() for p in folder.iterdir() if p.is_dir()))
+    except OSError:  # a folder one may not list holds no map one can check
+        return False
 
 
 def _inner_map(folder: Path) -> Path:

@@ -290,8 +290,17 @@ class Journey:
         return self.checks.get(rule_id) == "off"
 
     def handoff_gap(self, source: Touchpoint, target: Touchpoint) -> bool:
-        """A hand-off gap as the site shows it: unwritten, and the map has not turned `handoff-gap` off."""
-        return not self.rule_off("handoff-gap") and source.hands_off_unwritten(target)
+        """A hand-off gap, in the check and on the site: unwritten, `handoff-gap` on, and both owners defined
+        (a misspelt owner is `unknown-owner`'s finding, not also a change of team)."""
+        return (not self.rule_off("handoff-gap") and source.hands_off_unwritten(target)
+                and not {source.owner, target.owner} & self._misspelt_owners)
+
+    @cached_property
+    def _misspelt_owners(self) -> set[str]:
+        """Owners touchpoints name that owners.yaml does not define, while `unknown-owner` reports them."""
+        if self.rule_off("unknown-owner") or self.incomplete("owners."):
+            return set()
+        return {t.owner for t in self.touchpoints if t.owner and self.owner(t.owner) is None}
 
     def shown_weakest_link(self) -> Transition | None:
         """The weakest link the site marks; none when the map turned `weakest-link` off."""

@@ -154,7 +154,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
-        seen = int(since) if since.isdigit() else self.site.generation
+        seen = int(since) if since.isdecimal() else self.site.generation
         while True:  # until the page goes away and a write fails (see handle)
             with self.site.changed:
                 self.site.changed.wait_for(partial(self._moved_on, seen), timeout=15)
@@ -232,7 +232,10 @@ def _watching(site: Site) -> Iterator[None]:
         yield
     finally:
         stop.set()
-        watcher.join(timeout=10)
+        watcher.join(timeout=1)
+        if watcher.is_alive():
+            site.log("stopping: waiting for the rebuild under way to finish")
+            watcher.join(timeout=30)
 
 
 def _watch(watchfiles: object, paths: list[str], site: Site, stop: threading.Event) -> None:
@@ -248,16 +251,22 @@ def _stopped_by_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():  # only the main thread can catch signals
         yield
         return
-    caught = [s for s in STOP_SIGNALS if signal.getsignal(s) is signal.SIG_DFL]  # one ignored (nohup) stays so
+    stops = [signal.SIGINT, *STOP_SIGNALS]
+    before = {each: signal.getsignal(each) for each in stops}
+    caught = [each for each in stops if before[each] in (signal.SIG_DFL, signal.default_int_handler)]  # nohup's stay
     for each in caught:
-        signal.signal(each, _interrupt)
+        signal.signal(each, partial(_interrupt, caught))
     try:
         yield
     finally:
         for each in caught:
-            signal.signal(each, signal.SIG_DFL)
+            if signal.getsignal(each) is not signal.SIG_IGN:  # not stopping: as they were
+                signal.signal(each, before[each])
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """The handler of STOP_SIGNALS: the same way out as Ctrl-C's."""
+def _interrupt(caught: list[int], signum: int, frame: object) -> None:
+    """The way out for every stop signal, Ctrl-C's included. A second one, pressed while the folder is removed or
+    the process ends, must not cut the stop short, so from the first on they are ignored until the process exits."""
+    for each in caught:
+        signal.signal(each, signal.SIG_IGN)
     raise KeyboardInterrupt

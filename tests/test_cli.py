@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -190,8 +191,35 @@ def test_in_a_subfolder_of_the_map_the_map_above_is_found_up_to_the_top_of_the_r
     write_map(tmp_path / "journey", CLEAN_MAP)  # a map above the repository is never the one meant
     nested = tmp_path / "repo/other"
     nested.mkdir()
-    (repository / "journey").rename(repository / "elsewhere")
+    shutil.rmtree(repository / "journey")
     assert "no map here" in run_cli("check", cwd=nested).stderr
+
+
+def test_a_journey_of_a_portfolio_means_the_portfolio_from_inside_it_or_by_a_file(tmp_path: Path) -> None:
+    portfolio = shutil.copytree(ROOT / "tests/fixtures/portfolio", tmp_path / "repo/maps")
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    whole = run_cli("check", str(portfolio))
+    for cwd, args in [(portfolio, []), (portfolio / "expansion/stages", []),
+                      (tmp_path / "repo", ["maps/expansion/stages/grow.yaml"])]:
+        result = run_cli("check", *args, cwd=cwd)
+        assert map_checked(result, cwd) == portfolio, result.stdout  # with the owners the journeys share
+        assert (result.returncode, "unknown-owner" in result.stdout) == (whole.returncode, False)
+
+
+def test_metrics_import_with_no_map_says_how_it_is_run(tmp_path: Path) -> None:
+    (tmp_path / "figures.csv").write_text("stage,metric,period,value\n")
+    result = run_cli("metrics", "import", "figures.csv", cwd=tmp_path)
+    assert result.returncode == 2 and "`journeymap metrics import CSV_FILE path/to/map`" in result.stderr
+
+
+def test_build_from_a_subfolder_of_the_map_writes_the_site_where_it_would_from_the_map(tmp_path: Path) -> None:
+    repository = tmp_path / "repo"
+    write_map(repository / "journey", CLEAN_MAP)
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    assert run_cli("build", cwd=repository).returncode == 0
+    assert run_cli("build", cwd=repository / "journey/stages").returncode == 0
+    assert not (repository / "journey/stages/output").exists()  # never inside the map's stages
+    assert (repository / "journey/output/index.html").is_file() and (repository / "output/index.html").is_file()
 
 
 @pytest.mark.parametrize("given", ["journey/journey.yaml", "journey/stages/spark.yaml", "journey/briefs/spark-brief.md"])

@@ -22,6 +22,8 @@ from .conftest import CLEAN_MAP, edited, run_cli, write_map
 SPARK, ADOPT = "stages/spark.yaml", "stages/adopt.yaml"
 _ADOPT_METRICS = CLEAN_MAP[ADOPT][CLEAN_MAP[ADOPT].index("metrics:"):CLEAN_MAP[ADOPT].index("touchpoints:")]
 NEW_TOUCHPOINT = "  - id: partner-call\n    name: Partner call\n    owner: cs\n"
+MISSPELT_OWNER = (CLEAN_MAP[ADOPT].replace("    intent: medium\n", "    intent: medium\n    next: [partner-call]\n")
+                  + NEW_TOUCHPOINT.replace("owner: cs", "owner: cx"))  # welcome (cs) → partner-call (cx, for cs)
 
 
 @dataclass
@@ -87,10 +89,8 @@ CORPUS = [
     Mistake("a value out of its range", {ADOPT: ("job: Get the team using it\n", "job: Get the team using it\n"
                                                  "emotion: 5\n")}, "schema", "`emotion` is 5: write a value "
             "from -2 to 2", ADOPT, by_hand={ADOPT: ("emotion: 5", "emotion: 2")}),
-    Mistake("a misspelt owner id after a step of the same team",
-            {ADOPT: CLEAN_MAP[ADOPT].replace("    intent: medium\n", "    intent: medium\n    next: [partner-call]\n")
-             + NEW_TOUCHPOINT.replace("owner: cs", "owner: cx")}, "unknown-owner", "names owner `cx`, which owners.yaml does not define", ADOPT,
-            by_hand={ADOPT: ("owner: cx", "owner: cs")}),
+    Mistake("a misspelt owner id after a step of the same team", {ADOPT: MISSPELT_OWNER}, "unknown-owner",
+            "names owner `cx`, which owners.yaml does not define", ADOPT, by_hand={ADOPT: ("owner: cx", "owner: cs")}),
     Mistake("a stage folder named stage/", {}, "unknown-file", "rename `stage/` to `stages/`", "stage/",
             moves={"stages": "stage"}, renames={"stage": "stages"}),
     Mistake("a briefs folder named Briefs/", {}, "unknown-file", "rename `Briefs/` to `briefs/`", "Briefs/",
@@ -187,3 +187,15 @@ def test_the_gaps_page_names_each_file_the_same_way_in_heading_and_link(tmp_path
     places = re.findall(r'<span class="where">([^<]+)</span>', page)
     assert "journey/stages/adopt.yaml" in headings
     assert any(place.startswith("journey/stages/adopt.yaml:") for place in places), places
+
+
+@pytest.mark.parametrize("unknown_owner", ["on", "off"])
+def test_a_misspelt_owner_is_a_hand_off_gap_only_where_unknown_owner_is_off(tmp_path: Path, unknown_owner: str) -> None:
+    checks = "checks:\n  unknown-owner: off\n" if unknown_owner == "off" else ""
+    folder = write_map(tmp_path / "map", edited({ADOPT: MISSPELT_OWNER,
+                                                 "journey.yaml": CLEAN_MAP["journey.yaml"] + checks}))
+    checked = check_map(folder)
+    journey = checked.journey
+    gap = journey.handoff_gap(journey.touchpoint("welcome"), journey.touchpoint("partner-call"))
+    reported = {f.rule for f in checked.findings} & {"unknown-owner", "handoff-gap"}
+    assert (gap, reported) == ((False, {"unknown-owner"}) if unknown_owner == "on" else (True, {"handoff-gap"}))

@@ -101,6 +101,11 @@ def test_a_page_served_before_a_rebuild_reloads_even_if_its_channel_opens_after_
     events = urllib.request.urlopen(f"{url}__journeymap__/events?since={script.group(2)}", timeout=5)
     assert events.readline() == b"data: reload\n"  # at once, not at the next rebuild
     events.close()
+    for since in ("%C2%B2", "x", ""):  # "²" is a digit to str.isdigit, not to int(): no traceback either way
+        with urllib.request.urlopen(f"{url}__journeymap__/events?since={since}", timeout=5) as odd:
+            assert odd.headers["Content-Type"] == "text/event-stream"
+    time.sleep(0.3)
+    assert not any("Traceback" in line for line in server.seen + list(server.lines.queue))
 
 
 @pytest.mark.browser
@@ -138,6 +143,18 @@ def test_ctrl_c_kill_and_a_closed_terminal_stop_the_server_and_remove_its_folder
     with urllib.request.urlopen(url) as response:
         assert response.status == 200 and b"livereload.js" in response.read() and scratch.is_dir()
     server.process.send_signal(stop)
+    assert server.process.wait(timeout=5) == 0
+    assert not scratch.exists()
+    server.wait_for(r"^stopped$")
+    assert not any("Traceback" in line for line in server.seen), "\n".join(server.seen)
+
+
+def test_pressing_ctrl_c_again_while_it_stops_does_not_cut_the_stop_short(served_map) -> None:
+    server, _, _, scratch = served_map
+    server.process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 5
+    while server.process.poll() is None and time.monotonic() < deadline:  # impatient: again and again
+        server.process.send_signal(signal.SIGINT if time.monotonic() % 0.002 < 0.001 else signal.SIGTERM)
     assert server.process.wait(timeout=5) == 0
     assert not scratch.exists()
     server.wait_for(r"^stopped$")

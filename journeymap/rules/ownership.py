@@ -95,8 +95,8 @@ def handoff_gap(journey: Journey) -> Iterator[Gap]:
 
     Why: leads are lost between teams. Where one team hands the customer to
     another, write down how (who books what, within which time). An owner
-    owners.yaml does not define is `unknown-owner`'s finding alone: a misspelt
-    id is one mistake, not also a change of team.
+    owners.yaml does not define is `unknown-owner`'s finding alone (while that
+    rule is on): a misspelt id is one mistake, not also a change of team.
 
     Fails:
         - {id: demo-call, owner: sales, next: [onboarding-kickoff]}   # owned by cs
@@ -107,11 +107,9 @@ def handoff_gap(journey: Journey) -> Iterator[Gap]:
           next: [onboarding-kickoff]
           handoff: AE introduces the CSM on the closing call
     """
-    misspelt = set() if journey.incomplete("owners.") else (
-        {t.owner for t in journey.touchpoints} - {owner.id for owner in journey.owners})
     for touchpoint in journey.touchpoints:
         for index, target in journey.next_of(touchpoint):
-            if touchpoint.hands_off_unwritten(target) and not {touchpoint.owner, target.owner} & misspelt:
+            if journey.handoff_gap(touchpoint, target):
                 yield Gap(touchpoint.origin.at("next", index),
                           f"`{touchpoint.id}` ({touchpoint.owner}) hands on to `{target.id}` ({target.owner}) "
                           "with no hand-off written: add `handoff:` saying how the change of owner is handled")
