@@ -67,6 +67,10 @@ def read_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
     separator = _separator(text.split("\n", 1)[0])
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
+    repeated = sorted({name for name in reader.fieldnames if name and reader.fieldnames.count(name) > 1})
+    if repeated:  # `Value` and `value`: which one was meant cannot be told
+        raise ImportProblem([f"{path}:1: the header names {', '.join(repeated)} twice (letter case aside): "
+                             "keep one column of each name"])
     missing = [c for c in COLUMNS if c not in reader.fieldnames]
     if missing:
         raise ImportProblem([f"{path}:1: the header lacks {', '.join(missing)}: the columns are "

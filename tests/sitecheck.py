@@ -71,7 +71,7 @@ def hrefs(page: Path) -> set[str]:
 
 #: a count of one with a plural noun, such as "1 touchpoints", in the text of any page or diagram
 _ONE_WITH_PLURAL = re.compile(r"(?<![\d.,])1 (?:[a-z-]+ )?(touchpoints|stages|errors|warnings|notes|findings|gaps|"
-                              r"journeys|teams|files|briefs|hand-off gaps)\b")
+                              r"journeys|teams|files|briefs|hand-off gaps|days)\b")
 
 
 def miscounted(site: Path) -> list[str]:

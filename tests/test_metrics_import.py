@@ -128,3 +128,10 @@ def test_a_file_without_a_header_names_the_columns_it_needs(tmp_path: Path) -> N
     repo, result = _import(tmp_path, b"")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "figures.csv:1: the header lacks stage, metric, period, value" in result.stderr
+
+
+def test_a_column_named_twice_in_different_case_is_refused(tmp_path: Path) -> None:
+    repo, result = _import(tmp_path, b"stage,metric,period,value,Value\r\nadopt,volume,2026-Q4,150,160\r\n")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "figures.csv:1: the header names value twice (letter case aside)" in result.stderr
+    assert git(repo, "status", "--porcelain") == ""

@@ -18,7 +18,7 @@ import yaml
 from journeymap.site import code_spans
 
 from . import sitecheck
-from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, snapshot, write_map
+from .conftest import CLEAN_MAP, EXAMPLE, ROOT, edited, run_cli, snapshot, write_map
 
 SEEDED = Path(__file__).parent / "fixtures" / "seeded"
 
@@ -57,6 +57,16 @@ def test_a_count_of_one_takes_the_singular(site_name: str, request: pytest.Fixtu
     assert sitecheck.miscounted(site) == []
     if site_name == "second_site":  # each stage of the small map has one touchpoint, its diagram says so
         assert "1 touchpoint of Spark" in (site / "stages/spark.html").read_text()
+
+
+def test_a_stage_of_one_day_is_one_day_on_every_page_and_in_the_check(tmp_path: Path) -> None:
+    folder = write_map(tmp_path / "map", edited({"stages/adopt.yaml": ("cycle_time_days: 20", "cycle_time_days: 1"),
+                                                 "stages/spark.yaml": ("cycle_time_days: 10", "cycle_time_days: 1.5")}))
+    result = build(folder, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "slowest stage: Spark takes 1.5 days (median)" in result.stderr  # the check's summary of findings
+    assert sitecheck.miscounted(tmp_path / "site") == []
+    assert "1 day</span>" in (tmp_path / "site/index.html").read_text()  # Adopt's badge
 
 
 def test_every_stage_brief_owner_experiment_and_evidence_has_a_page(example_site: Path) -> None:

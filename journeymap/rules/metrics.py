@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..findings import Gap, Severity
 from ..model import Journey
+from ..words import plural
 from .registry import rule
 
 _EXAMPLE = {"volume": "{name: Demos booked, value: 120, unit: per month}",
@@ -58,7 +59,7 @@ def weakest_link(journey: Journey) -> Iterator[Gap]:
     slowest = journey.slowest_stage()
     if slowest is not None:
         yield Gap(slowest.origin.at("cycle_time_days"),
-                  f"slowest stage: {slowest.name} takes {slowest.cycle_time_days:g} days (median); "
+                  f"slowest stage: {slowest.name} takes {plural(slowest.cycle_time_days, 'day')} (median); "
                   "look for what makes prospects wait")
 
 

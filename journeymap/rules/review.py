@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ..findings import Gap, Severity
 from ..model import Journey
+from ..words import plural
 from .registry import rule
 
 
@@ -35,5 +36,5 @@ def stale_review(journey: Journey) -> Iterator[Gap]:
     age = (today() - journey.last_reviewed).days
     if age > journey.cadence_days:
         yield Gap(journey.origin.at("review", "last_reviewed"),
-                  f"the map was last reviewed {age} days ago, more than the {journey.cadence_days}-day cadence: "
+                  f"the map was last reviewed {plural(age, 'day')} ago, more than the {journey.cadence_days}-day cadence: "
                   f"review it with the owning teams and set `last_reviewed: {today().isoformat()}`")

@@ -117,7 +117,7 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
             if volume is not None and volume.value is not None:
                 lines += [volume.format(volume.value), volume.name]
             if slowest is not None and stage.id == slowest.id:
-                lines.append(f"SLOWEST: {slowest.cycle_time_days:g} days")
+                lines.append(f"SLOWEST: {plural(slowest.cycle_time_days, 'day')}")
             attrs = {"peripheries": "2", "color": WEAK, "penwidth": "2"} if slowest and stage.id == slowest.id else {}
             target.node(f"s_{stage.id}", label=_label(*lines, width=20), URL=_t(root + links.stage(stage.id)),
                         tooltip=_t(f"{stage.name}: {stage.job}"), **attrs)
