@@ -260,7 +260,7 @@ def _stopped_by_signals() -> Iterator[None]:
         yield
     finally:
         for each in caught:
-            if signal.getsignal(each) is not signal.SIG_IGN:  # not stopping: as they were
+            if signal.getsignal(each) is not _ignore:  # not stopping: as they were
                 signal.signal(each, before[each])
 
 
@@ -268,5 +268,9 @@ def _interrupt(caught: list[int], signum: int, frame: object) -> None:
     """The way out for every stop signal, Ctrl-C's included. A second one, pressed while the folder is removed or
     the process ends, must not cut the stop short, so from the first on they are ignored until the process exits."""
     for each in caught:
-        signal.signal(each, signal.SIG_IGN)
+        signal.signal(each, _ignore)  # not SIG_IGN: one already on its way would be an error ("race condition")
     raise KeyboardInterrupt
+
+
+def _ignore(signum: int, frame: object) -> None:
+    """A stop signal while stopping."""
