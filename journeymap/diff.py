@@ -16,7 +16,7 @@ from typing import Any
 
 from .check import Checked
 from .findings import Finding, Location, Severity
-from .model import Journey, Origin, Transition
+from .model import Journey, Origin, Stage, Transition
 from .subjects import Subjects
 
 #: what is compared on each kind of item, in the order a reviewer reads it
@@ -67,14 +67,19 @@ class ConversionChange:
 
 @dataclass(frozen=True)
 class Moved:
-    """A derived figure (weakest link, slowest stage) at both sides; `moved` when it names something else."""
+    """A derived figure (weakest link, slowest stage) at both sides; `moved` when it is another stage or pair.
+
+    Shown by name, followed by stage id: renaming the stage it is at is no move.
+    """
 
     old: str | None
     new: str | None
+    old_ids: tuple[str, ...] = ()
+    new_ids: tuple[str, ...] = ()
 
     @property
     def moved(self) -> bool:
-        return self.old != self.new
+        return self.old_ids != self.new_ids
 
 
 @dataclass
@@ -108,9 +113,8 @@ def compare(base: Checked | None, head: Checked) -> MapDiff:
         old = base_journeys.pop(journey.slug, None)
         changes += _journey_changes(old, journey)
         conversions += _conversion_changes(old, journey)
-        weakest[journey.slug] = Moved(_link(old.weakest_link()) if old else None, _link(journey.weakest_link()))
-        slowest[journey.slug] = Moved(_stage_label(old.slowest_stage()) if old else None,
-                                      _stage_label(journey.slowest_stage()))
+        weakest[journey.slug] = _figure(old.weakest_link() if old else None, journey.weakest_link())
+        slowest[journey.slug] = _figure(old.slowest_stage() if old else None, journey.slowest_stage())
     for gone in base_journeys.values():
         changes.append(Change("journey", gone.slug, "removed", where=gone.origin.at(), at_base=True))
     introduced, fixed = _finding_changes(base, head)
@@ -224,12 +228,20 @@ def _same_number(a: float | None, b: float | None) -> bool:
     return abs(a - b) < 1e-12
 
 
-def _link(transition: Transition | None) -> str | None:
-    return f"{transition.source.name} → {transition.target.name}" if transition else None
+def _figure(old: Transition | Stage | None, new: Transition | Stage | None) -> Moved:
+    return Moved(_label(old), _label(new), _ids(old), _ids(new))
 
 
-def _stage_label(stage: Any) -> str | None:
-    return stage.name if stage is not None else None
+def _label(figure: Transition | Stage | None) -> str | None:
+    if isinstance(figure, Transition):
+        return f"{figure.source.name} → {figure.target.name}"
+    return figure.name if figure is not None else None
+
+
+def _ids(figure: Transition | Stage | None) -> tuple[str, ...]:
+    if isinstance(figure, Transition):
+        return figure.source.subject_id, figure.target.subject_id
+    return (figure.subject_id,) if figure is not None else ()
 
 
 # ---- findings ----

@@ -243,9 +243,13 @@ def as_json(diff: MapDiff, link: Linker) -> str:
         "conversions": [{"journey": c.journey or None, "from": c.source, "to": c.target, "names": list(c.names),
                          "old": c.old,
                          "new": c.new} for c in diff.conversions],
-        "weakest_link": {slug or "": vars(f) | {"moved": f.moved} for slug, f in diff.weakest_link.items()},
-        "slowest_stage": {slug or "": vars(f) | {"moved": f.moved} for slug, f in diff.slowest_stage.items()},
+        "weakest_link": {slug or "": _figure_json(f) for slug, f in diff.weakest_link.items()},
+        "slowest_stage": {slug or "": _figure_json(f) for slug, f in diff.slowest_stage.items()},
         "findings": {"introduced": [finding(f, False) for f in diff.introduced],
                      "fixed": [finding(f, True) for f in diff.fixed]},
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+
+
+def _figure_json(figure: Moved) -> dict:
+    return {"old": figure.old, "new": figure.new, "moved": figure.moved}

@@ -178,6 +178,20 @@ def test_stage_order_rename_moves_and_statuses_are_named(repo: Path) -> None:
     assert (tp["action"], tp["old"], tp["new"]) == ("moved", "adopt", "spark")
 
 
+def test_renaming_the_stages_of_the_weakest_link_does_not_move_it(repo: Path) -> None:
+    journey = repo / "journey"
+    edit(journey / "stages/spark.yaml", "name: Spark\n", "name: Spark (renamed)\n")
+    edit(journey / "stages/adopt.yaml", "name: Adopt\n", "name: Adoption\n")
+    report = _diff(repo, "--base", "HEAD")
+    assert report["weakest_link"][""] == {"old": "Spark → Adopt", "new": "Spark (renamed) → Adoption", "moved": False}
+    assert report["slowest_stage"][""] == {"old": "Adopt", "new": "Adoption", "moved": False}
+    text = run_cli("diff", "journey", "--base", "HEAD", cwd=repo).stdout
+    assert "weakest link unchanged" in text.splitlines()[1] and "weakest link:" not in text
+    edit(journey / "stages/adopt.yaml", "cycle_time_days: 20", "cycle_time_days: 2")  # now it moves
+    assert _diff(repo, "--base", "HEAD")["slowest_stage"][""] == {"old": "Adopt", "new": "Spark (renamed)",
+                                                                  "moved": True}
+
+
 def test_a_map_missing_at_the_base_is_everything_added(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
     (repo / "README.md").write_text("before the map\n")
