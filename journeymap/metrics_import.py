@@ -214,7 +214,7 @@ def _edit(text: str, update: Update) -> str:
     document = _parsed(text, update.file)
     if metric + ("value",) in document.positions:
         return _edited(text, set_value, document, metric + ("value",), _show(update.new))
-    return _edited(text, add_entry, document, metric, "value", _show(update.new))
+    return _edited(text, add_entry, document, metric, "value", _show(update.new), "name")
 
 
 def _parsed(text: str, file: str) -> Document:

@@ -34,8 +34,9 @@ def set_value(lines: list[str], document: Document, path: tuple, value: str) -> 
     lines[index] = line[:start] + value + line[end:]
 
 
-def add_entry(lines: list[str], document: Document, mapping: tuple, key: str, value: str) -> None:
-    """Add `key: value` to the mapping at `mapping` (which must exist), as its last entry, in its own style."""
+def add_entry(lines: list[str], document: Document, mapping: tuple, key: str, value: str, after: str = "") -> None:
+    """Add `key: value` to the mapping at `mapping` (which must exist), in its own style: as its last entry, or
+    in a block mapping, right after its entry `after` when it has one (`value:` beside `name:`)."""
     index, column = _key_place(document, mapping) if mapping else (0, 0)
     line = lines[index]
     key_end = _after_key(line, column, str(mapping[-1])) if mapping else 0
@@ -51,10 +52,14 @@ def add_entry(lines: list[str], document: Document, mapping: tuple, key: str, va
                 if len(child) == len(mapping) + 1 and child[:len(mapping)] == mapping]
     if not children:
         raise EditProblem(f"`{mapping[-1]}:` on line {index + 1} has no entries to line a new one up with")
-    last_line = max(_last_line(document, mapping + (child_key,)) for child_key in
-                    [c[len(mapping)] for c in document.positions if len(c) == len(mapping) + 1 and
-                     c[:len(mapping)] == mapping])
+    keys = [c[len(mapping)] for c in document.positions if len(c) == len(mapping) + 1 and c[:len(mapping)] == mapping]
     indent = min(col for _, col in children)
+    after_line = document.positions[mapping + (after,)][0] - 1 if after in keys else len(lines)
+    following = sorted(line for line, _ in children if line > after_line)
+    if following:  # before the key that follows `after`: never inside a value of several lines
+        lines.insert(following[0], " " * indent + f"{key}: {value}\n")
+        return
+    last_line = max(_last_line(document, mapping + (child_key,)) for child_key in keys)
     lines.insert(last_line + 1, " " * indent + f"{key}: {value}\n")
 
 

@@ -222,7 +222,8 @@ def test_build_from_a_subfolder_of_the_map_writes_the_site_where_it_would_from_t
     assert (repository / "journey/output/index.html").is_file() and (repository / "output/index.html").is_file()
 
 
-@pytest.mark.parametrize("given", ["journey/journey.yaml", "journey/stages/spark.yaml", "journey/briefs/spark-brief.md"])
+@pytest.mark.parametrize("given", ["journey/journey.yaml", "journey/stages/spark.yaml",
+                                   "journey/briefs/spark-brief.md"])
 def test_a_file_of_the_map_given_as_source_means_its_map(tmp_path: Path, given: str) -> None:
     write_map(tmp_path / "journey", CLEAN_MAP)
     result = run_cli("check", given, cwd=tmp_path)

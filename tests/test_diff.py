@@ -183,7 +183,8 @@ def test_renaming_the_stages_of_the_weakest_link_does_not_move_it(repo: Path) ->
     edit(journey / "stages/spark.yaml", "name: Spark\n", "name: Spark (renamed)\n")
     edit(journey / "stages/adopt.yaml", "name: Adopt\n", "name: Adoption\n")
     report = _diff(repo, "--base", "HEAD")
-    assert report["weakest_link"][""] == {"old": "Spark → Adopt", "new": "Spark (renamed) → Adoption", "moved": False}
+    assert report["weakest_link"][""] == {"old": "Spark → Adopt", "new": "Spark (renamed) → Adoption",
+                                          "moved": False}
     assert report["slowest_stage"][""] == {"old": "Adopt", "new": "Adoption", "moved": False}
     text = run_cli("diff", "journey", "--base", "HEAD", cwd=repo).stdout
     assert "weakest link unchanged" in text.splitlines()[1] and "weakest link:" not in text

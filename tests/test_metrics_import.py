@@ -135,3 +135,18 @@ def test_a_column_named_twice_in_different_case_is_refused(tmp_path: Path) -> No
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "figures.csv:1: the header names value twice (letter case aside)" in result.stderr
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_value_written_for_the_first_time_goes_beside_the_metric_name(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    stage = repo / "journey/stages/adopt.yaml"
+    text = stage.read_text()
+    block = text[text.index("  volume:\n"):text.index("  health:")]
+    without_value = "".join(line for line in block.splitlines(keepends=True) if "value:" not in line)
+    stage.write_text(text.replace(block, without_value))
+    commit_all(repo, "a metric with no value yet")
+    (tmp_path / "figures.csv").write_text("stage,metric,period,value\nadopt,volume,2026-Q4,150\n")
+    assert run_cli("metrics", "import", str(tmp_path / "figures.csv"), "journey", cwd=repo).returncode == 0
+    lines = stage.read_text().splitlines()
+    name = next(i for i, line in enumerate(lines) if line.startswith("    name:") and i > lines.index("  volume:"))
+    assert lines[name + 1] == "    value: 150"

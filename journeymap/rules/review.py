@@ -36,5 +36,6 @@ def stale_review(journey: Journey) -> Iterator[Gap]:
     age = (today() - journey.last_reviewed).days
     if age > journey.cadence_days:
         yield Gap(journey.origin.at("review", "last_reviewed"),
-                  f"the map was last reviewed {plural(age, 'day')} ago, more than the {journey.cadence_days}-day cadence: "
+                  f"the map was last reviewed {plural(age, 'day')} ago, more than the "
+                  f"{journey.cadence_days}-day cadence: "
                   f"review it with the owning teams and set `last_reviewed: {today().isoformat()}`")
