@@ -167,9 +167,9 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
 
     started = time.perf_counter()
     checked = _run_check(source, example, use_cache=not no_cache)
-    if source is None and not example and click.get_current_context().get_parameter_source(
-            "output") is ParameterSource.DEFAULT:  # run in journey/stages/: the site goes where it would from journey/
-        output = str(found_from() / output)
+    if (source is None or Path(source).is_file()) and not example and click.get_current_context(
+            ).get_parameter_source("output") is ParameterSource.DEFAULT:  # from stages/: where it would from journey/
+        output = str(found_from(source) / output)
     failing = fails(checked.findings, strict)
     colour = wants_colour(sys.stderr.isatty())
     click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)
@@ -177,7 +177,8 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
         counts = summarize(checked.findings)
         click.echo(f"journeymap: not building: the map has {plural(counts['errors'], 'error')}"
                    f"{' and ' + plural(counts['warnings'], 'warning') + ' (--strict)' if strict else ''}; "
-                   "fix them, or use --keep-going to render the site with its gaps page", err=True)
+                   f"fix {'it' if counts['errors'] + (counts['warnings'] if strict else 0) == 1 else 'them'}, or use "
+                   "--keep-going to render the site with its gaps page", err=True)
         sys.exit(EXIT_FAILED)
     built = _build_site(checked, Path(output), Path(templates) if templates else None, not no_cache,
                         _progress(started) if sys.stderr.isatty() else None)

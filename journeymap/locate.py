@@ -33,14 +33,14 @@ def locate_map(source: str | Path | None, example: bool = False, usage: str = "j
     if source is not None:
         raise MapNotFound(f"{source} is not part of a map: no folder above it, up to the top of its git repository "
                           "or the current folder, holds a journey.yaml. Give the map's folder instead")
-    raise MapNotFound(f"no map here: neither ./journey.yaml nor ./{MAP_FOLDER}/journey.yaml exists, here or in a "
-                      f"folder above this one in its git repository. Give the map folder (`{usage}`), start one with "
+    raise MapNotFound(f"no map here: neither ./journey.yaml nor ./{MAP_FOLDER}/journey.yaml exists here, nor, "
+                      f"inside a git repository, in a folder above this one. Give the map folder (`{usage}`), start one with "
                       "`journeymap init`, or try the bundled example with `--example`")
 
 
-def found_from() -> Path:
-    """The folder above (or at) the current one where the map was found: where `output/` goes by default."""
-    found = _search(Path("."))
+def found_from(source: str | Path | None = None) -> Path:
+    """The folder the map was found from, looking up from here or from a file given: where `output/` goes."""
+    found = _search(Path(source).parent if source is not None else Path("."))
     return found[0] if found is not None else Path(".")
 
 

@@ -130,7 +130,11 @@ def _figures(checked: Checked, path: Path) -> tuple[list[Figure], list[str]]:
     figures: list[Figure] = []
     problems: list[str] = []
     seen: dict[tuple[str, str, str, str], int] = {}
-    for line, row in read_figures(path):
+    rows = read_figures(path)
+    if checked.is_portfolio and rows and "journey" not in rows[0][1]:
+        return [], [f"{path.name}:1: the map is a portfolio, so each row names its journey: add a `journey` column "
+                    f"(one of {', '.join(sorted(journeys))})"]
+    for line, row in rows:
         where = f"{path.name}:{line}"
         journey = journeys.get(row.get("journey", "") if checked.is_portfolio else "")
         if journey is None:

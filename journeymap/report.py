@@ -108,10 +108,10 @@ def wants_colour(stream_is_tty: bool) -> bool:
 
 def _display_path(root: Path, file: str) -> str:
     path = Path(os.path.abspath(root / file))  # not resolve(): a link is named as written, not as its target
-    try:
-        return path.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
-    except ValueError:
-        return path.as_posix()
+    here = Path(os.path.abspath(Path.cwd()))
+    if path.is_relative_to(here) or here.is_relative_to(os.path.abspath(root)):  # below, or run in the map's stages/
+        return Path(os.path.relpath(path, here)).as_posix()
+    return path.as_posix()
 
 
 def _escape_data(text: str) -> str:

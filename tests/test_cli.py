@@ -186,6 +186,7 @@ def test_in_a_subfolder_of_the_map_the_map_above_is_found_up_to_the_top_of_the_r
     inside = run_cli("check", cwd=stages)
     assert inside.returncode == 0, inside.stderr
     assert map_checked(inside, stages) == repository / "journey"
+    assert inside.stdout.rstrip().endswith(" of ../") and inside.stdout.startswith("adopt.yaml\n")  # from here
     (repository / "docs").mkdir()
     assert map_checked(run_cli("check", cwd=repository / "docs"), repository / "docs") == repository / "journey"
     write_map(tmp_path / "journey", CLEAN_MAP)  # a map above the repository is never the one meant
@@ -220,6 +221,10 @@ def test_build_from_a_subfolder_of_the_map_writes_the_site_where_it_would_from_t
     assert run_cli("build", cwd=repository / "journey/stages").returncode == 0
     assert not (repository / "journey/stages/output").exists()  # never inside the map's stages
     assert (repository / "journey/output/index.html").is_file() and (repository / "output/index.html").is_file()
+    shutil.rmtree(repository / "journey/output")
+    assert run_cli("build", "spark.yaml", cwd=repository / "journey/stages").returncode == 0  # a file as SOURCE
+    assert (repository / "journey/output/index.html").is_file()
+    assert not (repository / "journey/stages/output").exists()
 
 
 @pytest.mark.parametrize("given", ["journey/journey.yaml", "journey/stages/spark.yaml",

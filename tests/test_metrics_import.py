@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -150,3 +151,14 @@ def test_a_value_written_for_the_first_time_goes_beside_the_metric_name(tmp_path
     lines = stage.read_text().splitlines()
     name = next(i for i, line in enumerate(lines) if line.startswith("    name:") and i > lines.index("  volume:"))
     assert lines[name + 1] == "    value: 150"
+
+
+def test_a_portfolio_needs_a_journey_column_and_says_so_once(tmp_path: Path) -> None:
+    portfolio = shutil.copytree(Path(__file__).parent / "fixtures/portfolio", tmp_path / "maps")
+    (tmp_path / "figures.csv").write_text("stage,metric,period,value\ndiscover,volume,2026-Q4,10\n"
+                                          "buy,volume,2026-Q4,5\n")
+    result = run_cli("metrics", "import", str(tmp_path / "figures.csv"), str(portfolio))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    problems = [line for line in result.stderr.splitlines() if "figures.csv:" in line]
+    assert problems == ["journeymap: figures.csv:1: the map is a portfolio, so each row names its journey: add a "
+                        "`journey` column (one of expansion, new-logo)"]
