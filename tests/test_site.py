@@ -51,6 +51,14 @@ def test_every_link_and_fragment_resolves_and_nothing_is_absolute_or_remote(site
     assert sitecheck.problems(site) == []
 
 
+def test_every_link_of_a_diagram_opens_in_the_whole_window(example_site: Path) -> None:
+    """A downloaded diagram may be shown in a frame: its links must leave the frame, stage boxes' included."""
+    for svg in (example_site / "diagrams").glob("*.svg"):
+        anchors = re.findall(r"<a [^>]*xlink:href[^>]*>", svg.read_text())  # a tooltip alone is no link
+        assert anchors and all('target="_top"' in a for a in anchors), (svg.name, [a for a in anchors
+                                                                                    if "_top" not in a][:2])
+
+
 @pytest.mark.parametrize("site_name", ["example_site", "second_site"])
 def test_a_count_of_one_takes_the_singular(site_name: str, request: pytest.FixtureRequest) -> None:
     site = request.getfixturevalue(site_name)

@@ -176,7 +176,7 @@ def handoffs(journey: Journey, root: str) -> Diagram:
     for index, stage in enumerate(journey.stages):
         sub = graphviz.Digraph(name=f"cluster_{stage.id}")
         sub.attr(label=_t(stage.name), style="rounded", color="#adb5bd", fontname="Helvetica", rank="same",
-                 URL=_t(root + links.stage(stage.id)))
+                 URL=_t(root + links.stage(stage.id)), target="_top")
         for touchpoint in stage.touchpoints:
             _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
             column[touchpoint.id] = index
