@@ -16,7 +16,8 @@ def test_init_writes_a_map_that_checks_without_errors(tmp_path: Path) -> None:
     result = run_cli("init", "ours", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     repo = tmp_path / "ours"
-    for expected in ("README.md", ".github/workflows/journey.yml", ".pre-commit-config.yaml", "journey/journey.yaml",
+    for expected in ("README.md", ".gitignore", ".github/workflows/journey.yml", ".pre-commit-config.yaml",
+                     "journey/journey.yaml",
                      "journey/owners.yaml", "journey/personas.yaml", "schemas/stage.schema.json"):
         assert (repo / expected).is_file(), expected
     check = run_cli("check", "--format", "json", cwd=repo)  # found as ./journey/journey.yaml
@@ -62,3 +63,14 @@ def test_the_workflow_init_writes_is_valid_for_github(tmp_path: Path) -> None:
                              str(workflow)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
     assert workflow.read_text() == (ROOT / "journeymap/scaffold/.github/workflows/journey.yml").read_text()
+
+
+def test_the_built_site_is_not_committed_by_accident(tmp_path: Path) -> None:
+    run_cli("init", "ours", cwd=tmp_path)
+    repo = tmp_path / "ours"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert run_cli("build", cwd=repo).returncode == 0 and run_cli("build", "-o", "site", cwd=repo).returncode == 0
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo, capture_output=True,
+                            text=True, check=True).stdout
+    assert (repo / "output/index.html").is_file() and "output/" not in status and "site/" not in status
+    assert "journey/journey.yaml" in status  # what the team does commit
