@@ -1,10 +1,10 @@
 """`journeymap init`: a map repository a team can push as it is, whose first check is its to-do list.
 
 The scaffold lives as real files in `journeymap/scaffold/` (the map in
-`journey/`, a README, the GitHub workflow, the pre-commit config, a .gitignore for the
-built site); init copies
-them, writes today's date as the last review, and adds the JSON Schemas the
-files' `$schema` comments point at. It never overwrites a file.
+`journey/`, a README, the GitHub workflow, the pre-commit config, a .gitignore
+for the built site); init copies them, writes today's date as the last review,
+and adds the JSON Schemas the files' `$schema` comments point at. It never
+overwrites a file.
 """
 
 from __future__ import annotations
