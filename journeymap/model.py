@@ -476,14 +476,16 @@ def _date(text: str) -> dt.date | None:
 _ONE_ITEM_KINDS = ("stage", "experiment")
 
 
-def _usable(folder: Folder, kind: str) -> list[Document]:
-    """The files of `kind` that hold a mapping; an empty or list-shaped stage file has no stage to judge."""
-    return [d for d in folder.of_kind(kind) if isinstance(d.data, dict)]
+def _itemless(folder: Folder) -> set[str]:
+    """Stage and experiment files holding no mapping: an empty or list-shaped stage file has no stage to judge,
+    and references into it cannot be judged either, as with a file that does not parse."""
+    return {d.file for d in folder.documents if d.kind in _ONE_ITEM_KINDS and not isinstance(d.data, dict)}
 
 
 def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix: str = "") -> Journey:
     """Turn a folder's documents into a Journey; a portfolio passes its shared owners and the folder prefix."""
     journey_doc = next(iter(folder.of_kind("journey")), None) or Document(f"{prefix}journey.yaml", "journey", {})
+    itemless = _itemless(folder)
     data = journey_doc.fields
     review = _mapping(data, "review")
     checks = _mapping(data, "checks")
@@ -503,18 +505,18 @@ def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix
         phases=[Phase(_text(p, "id"), _text(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))
                 for i, p in _items(data, "phases")],
         stage_order=stage_order,
-        stage_files=[_stage(d) for d in _in_journey_order(_usable(folder, "stage"), stage_order)],
+        stage_files=[_stage(d) for d in _in_journey_order(folder.of_kind("stage"), stage_order)
+                     if d.file not in itemless],
         owners=[_owner(d, i, o) for d in [*shared_owners, *folder.of_kind("owners")]
                 for i, o in _items(d.data, "owners")],
         personas=[_persona(d, i, p) for d in folder.of_kind("personas") for i, p in _items(d.data, "personas")],
-        experiments=[_experiment(d) for d in _usable(folder, "experiment")],
+        experiments=[_experiment(d) for d in folder.of_kind("experiment") if d.file not in itemless],
         briefs=[_brief(d) for d in folder.of_kind("brief")],
         evidence=[_evidence(d) for d in folder.of_kind("evidence")],
         checks={str(rule): ("off" if level is False else str(level)) for rule, level in checks.items()},
         origin=Origin(journey_doc),
         problems=list(folder.problems),
-        unreadable=set(folder.unreadable) | {d.file[len(prefix):] for d in folder.documents
-                                             if d.kind in _ONE_ITEM_KINDS and not isinstance(d.data, dict)},
+        unreadable=set(folder.unreadable) | {file[len(prefix):] for file in itemless},
         prefix=prefix,
     )
 

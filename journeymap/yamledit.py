@@ -48,19 +48,17 @@ def add_entry(lines: list[str], document: Document, mapping: tuple, key: str, va
         lines[index] = line[:closing].rstrip() + joined + line[closing:] if inside else \
             line[:opening + 1] + f"{key}: {value}" + line[closing:]
         return
-    children = [(place[0] - 1, place[1] - 1) for child, place in document.positions.items()
-                if len(child) == len(mapping) + 1 and child[:len(mapping)] == mapping]
+    children = {child[-1]: (place[0] - 1, place[1] - 1) for child, place in document.positions.items()
+                if len(child) == len(mapping) + 1 and child[:len(mapping)] == mapping}  # key: 0-based line, column
     if not children:
         raise EditProblem(f"`{mapping[-1]}:` on line {index + 1} has no entries to line a new one up with")
-    keys = [c[len(mapping)] for c in document.positions if len(c) == len(mapping) + 1 and c[:len(mapping)] == mapping]
-    indent = min(col for _, col in children)
-    after_line = document.positions[mapping + (after,)][0] - 1 if after in keys else len(lines)
-    following = sorted(line for line, _ in children if line > after_line)
+    entry = " " * min(col for _, col in children.values()) + f"{key}: {value}\n"
+    after_line = children[after][0] if after in children else len(lines)
+    following = sorted(line for line, _ in children.values() if line > after_line)
     if following:  # before the key that follows `after`: never inside a value of several lines
-        lines.insert(following[0], " " * indent + f"{key}: {value}\n")
+        lines.insert(following[0], entry)
         return
-    last_line = max(_last_line(document, mapping + (child_key,)) for child_key in keys)
-    lines.insert(last_line + 1, " " * indent + f"{key}: {value}\n")
+    lines.insert(max(_last_line(document, mapping + (child_key,)) for child_key in children) + 1, entry)
 
 
 def _key_place(document: Document, path: tuple) -> tuple[int, int]:
