@@ -175,10 +175,11 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
     click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)
     if failing and not keep_going:
         counts = summarize(checked.findings)
+        blocking = counts["errors"] + (counts["warnings"] if strict else 0)
         click.echo(f"journeymap: not building: the map has {plural(counts['errors'], 'error')}"
                    f"{' and ' + plural(counts['warnings'], 'warning') + ' (--strict)' if strict else ''}; "
-                   f"fix {'it' if counts['errors'] + (counts['warnings'] if strict else 0) == 1 else 'them'}, or use "
-                   "--keep-going to render the site with its gaps page", err=True)
+                   f"fix {'it' if blocking == 1 else 'them'}, or use --keep-going to render the site with its gaps "
+                   "page", err=True)
         sys.exit(EXIT_FAILED)
     built = _build_site(checked, Path(output), Path(templates) if templates else None, not no_cache,
                         _progress(started) if sys.stderr.isatty() else None)

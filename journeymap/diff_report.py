@@ -10,11 +10,12 @@ from typing import Any
 from .diff import KINDS, ConversionChange, MapDiff, Moved
 from .findings import Finding, Location
 from .model import percent
+from .words import plural
 
 #: the hidden line the GitHub Action looks for, to update its one comment instead of adding another
 COMMENT_MARKER = "<!-- journeymap-diff -->"
 ACTIONS = ("changed", "added", "removed", "moved", "renamed", "reordered")
-_NOUNS = {"journey": ("journey setting", "journey settings"), "evidence": ("evidence note", "evidence notes")}
+_NOUNS = {"journey": "journey setting", "evidence": "evidence note"}  # what a reviewer calls these kinds
 
 #: where a change is, as a URL (None: no link); `at_base` for places in the base revision
 Linker = Callable[[Location, bool], "str | None"]
@@ -40,8 +41,7 @@ def _kind_summary(diff: MapDiff, kind: str) -> str:
     (first_count, first_action), rest = counted[0], counted[1:]
     if first_action == "reordered":
         return "stages reordered"
-    single, plural = _NOUNS.get(kind, (kind, f"{kind}s"))
-    words = [f"{first_count} {single if first_count == 1 else plural} {first_action}"]
+    words = [f"{plural(first_count, _NOUNS.get(kind, kind))} {first_action}"]
     words += ["stages reordered" if action == "reordered" else f"{count} {action}" for count, action in rest]
     return ", ".join(words)
 
@@ -49,9 +49,9 @@ def _kind_summary(diff: MapDiff, kind: str) -> str:
 def _findings_summary(diff: MapDiff) -> str:
     new = _count_by_severity(f for f, _ in diff.introduced)
     fixed = len(diff.fixed)
-    parts = [f"{count} new {severity}{'' if count == 1 else 's'}" for severity, count in new.items()]
+    parts = [plural(count, f"new {severity}") for severity, count in new.items()]
     if fixed:
-        parts.append(f"{fixed} finding{'' if fixed == 1 else 's'} fixed")
+        parts.append(f"{plural(fixed, 'finding')} fixed")
     return ", ".join(parts) or "no new findings"
 
 
@@ -88,7 +88,7 @@ def as_markdown(diff: MapDiff, link: Linker) -> str:
             rows += [_conversion_row(c) for c in diff.conversions]
             rows += _figure_rows(diff)
         if rows:
-            title = _NOUNS.get(kind, (kind, f"{kind}s"))[1].capitalize()
+            title = f"{_NOUNS.get(kind, kind)}s".capitalize()
             lines += [f"#### {title}", "", "| change | item | old → new | where |", "| --- | --- | --- | --- |",
                       *rows, ""]
     lines += _finding_table(diff, link)

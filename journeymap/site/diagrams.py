@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import graphviz
 
 from ..model import Journey, Stage, Touchpoint, percent
-from . import links
 from ..words import plural
+from . import links
 from .drawing import drawing
 
 #: light fills, each readable with black text; owners also carry their name, so colour is never the only signal
@@ -193,9 +193,8 @@ def handoffs(journey: Journey, root: str) -> Diagram:
                 forward = column[target.id] > column[touchpoint.id]
                 _handoff_edge(graph, touchpoint, target, gap, constraint="true" if forward else "false")
     description = (f"{plural(len(column), 'touchpoint')} in {plural(len(journey.stages), 'stage')}, one column per "
-                   "stage, coloured "
-                   f"and labelled by owning team; {plural(gaps, 'hand-off gap')} drawn as dashed "
-                   "red edges.")
+                   f"stage, coloured and labelled by owning team; {plural(gaps, 'hand-off gap')} drawn as dashed red "
+                   "edges.")
     return _render(graph, "handoffs", "Touchpoint hand-offs", description, root)
 
 
