@@ -167,9 +167,8 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
 
     started = time.perf_counter()
     checked = _run_check(source, example, use_cache=not no_cache)
-    if (source is None or Path(source).is_file()) and not example and click.get_current_context(
-            ).get_parameter_source("output") is ParameterSource.DEFAULT:  # from stages/: where it would from journey/
-        output = str(found_from(source) / output)
+    if not example and click.get_current_context().get_parameter_source("output") is ParameterSource.DEFAULT:
+        output = str(found_from(source) / output)  # run in stages/: where it would be from journey/
     failing = fails(checked.findings, strict)
     colour = wants_colour(sys.stderr.isatty())
     click.echo(as_text(checked.findings, checked.root, colour, checked.files_checked), err=True, color=colour)

@@ -39,7 +39,10 @@ def locate_map(source: str | Path | None, example: bool = False, usage: str = "j
 
 
 def found_from(source: str | Path | None = None) -> Path:
-    """The folder the map was found from, looking up from here or from a file given: where `output/` goes."""
+    """Where `output/` goes: the folder the map was found from, when it was looked for (no SOURCE, or a file of the
+    map); else the current folder, as for a map folder given by name."""
+    if source is not None and not Path(source).is_file():
+        return Path(".")
     found = _search(Path(source).parent if source is not None else Path("."))
     return found[0] if found is not None else Path(".")
 
