@@ -103,7 +103,8 @@ def test_a_site_caught_between_two_renames_is_restored_by_the_next_build(tmp_pat
     (tmp_path / ".site-new-killed/index.html").write_text("half a site")
     (folder / "templates").mkdir()
     (folder / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
-    assert build(folder, output, "--templates", str(folder / "templates")).returncode == 2  # this build fails too: the old site must still come back
+    failed = build(folder, output, "--templates", str(folder / "templates"))
+    assert failed.returncode == 2  # this build fails too: the old site must still come back
     assert snapshot(output) == before and (output / MARKER).exists()
     assert leftovers(tmp_path, "site") == []
 
