@@ -416,7 +416,7 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
     and the index are left as they are.
     """
     from .check import check_map
-    from .diff import compare
+    from .diff import compare, templates_changed
     from .diff_report import as_json, as_markdown, as_text
     from .load import MapNotFound
     from .locate import locate_map
@@ -432,10 +432,12 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
         if head is None:
             raise MapNotFound(f"no map at {where.file('') or 'the repository root'} in `{head_revision}`: "
                               "give the folder that holds journey.yaml at both revisions")
+        templates = templates_changed(where, base_commit, head_commit, base, head)
     except (MapNotFound, RevisionProblem) as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
     result = compare(base, head)
+    result.templates = templates
     result.labels = {"base": _short(base_revision), "head": _short(head_revision) if head_revision else "working tree"}
     link = linker(repo_url if repo_url is not None else head.journey.repo_url, where, base_commit, head_commit)
     if output_format == "markdown":

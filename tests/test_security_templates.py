@@ -7,6 +7,7 @@ commit to a real git repository.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -242,3 +243,78 @@ def test_serve_renders_through_the_same_sandbox(tmp_path: Path, mark: Path) -> N
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=10)
     assert not mark.exists()
+
+
+# ---- diff says when the templates change ----
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository holding a map at journey/ and, committed as the base, one template beside it."""
+    repo = init_repo(tmp_path / "repo")
+    write_map(repo / "journey", CLEAN_MAP)
+    own_brief(repo / "templates")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")  # main stays the base
+    return repo
+
+
+def diff(repo: Path, output_format: str, *options: str) -> subprocess.CompletedProcess:
+    result = run_cli("diff", "journey", "--base", "main", "--format", output_format, *options, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def notes(repo: Path, *options: str) -> list[dict]:
+    import json
+
+    return json.loads(diff(repo, "json", *options).stdout)["notes"]
+
+
+def test_diff_notes_templates_added_removed_and_edited_in_every_format(repo: Path) -> None:
+    (repo / "templates/brief.html").write_text("{{ cycler }}")  # edited, beside the map
+    (repo / "journey/templates/assets").mkdir(parents=True)
+    (repo / "journey/templates/assets/style.css").write_text("body {}")  # added inside the map, not committed
+    commit_all(repo, "head")
+    (repo / "journey/templates/index.html").write_text("{{ joiner }}")  # a new file in the working tree
+    files = [{"path": "journey/templates/assets/style.css", "change": "added"},
+             {"path": "journey/templates/index.html", "change": "added"},
+             {"path": "templates/brief.html", "change": "edited"}]
+    worked = notes(repo)
+    assert [(n["id"], n["files"], n["templates_line"]) for n in worked] == [("templates-changed", files, None)]
+    committed = notes(repo, "--head", "HEAD")
+    assert committed[0]["files"] == [files[0], files[2]]  # the uncommitted file is not in the commit
+    text = diff(repo, "text").stdout
+    assert ("  note [templates-changed]: the change touches the map's own templates (`journey/templates/assets/"
+            "style.css` added, `journey/templates/index.html` added, `templates/brief.html` edited)") in text
+    markdown = diff(repo, "markdown").stdout
+    assert ("> **Note** `templates-changed`: the change touches the map's own templates "
+            "(`journey/templates/assets/style.css` added") in markdown
+    (repo / "templates/brief.html").unlink()
+    assert {"path": "templates/brief.html", "change": "removed"} in notes(repo)[0]["files"]
+
+
+def test_diff_notes_a_templates_line_and_the_folder_it_names(repo: Path) -> None:
+    journey = repo / "journey/journey.yaml"
+    journey.write_text(CLEAN_MAP["journey.yaml"] + "templates: ../look\n")
+    own_brief(repo / "look")
+    [note] = notes(repo)
+    assert note["templates_line"] == {"old": None, "new": "../look"}
+    assert note["files"] == [{"path": "look/brief.html", "change": "added"}]
+    assert "journey.yaml's `templates:` line none → `../look`" in note["message"]
+
+
+def test_diff_has_no_note_when_no_template_changes(repo: Path) -> None:
+    (repo / "journey/README.md").write_text("about the map\n")
+    (repo / "journey/journey.yaml").write_text(CLEAN_MAP["journey.yaml"].replace("Tiny journey", "Small journey"))
+    assert notes(repo) == []
+    assert "templates-changed" not in diff(repo, "text").stdout + diff(repo, "markdown").stdout
+
+
+def test_a_template_file_name_cannot_break_the_review_comment(repo: Path) -> None:
+    hostile = "x`|<img src=x onerror=alert(1)>](javascript:alert(1)).html"
+    (repo / "templates" / hostile).write_text("hi")
+    markdown = diff(repo, "markdown").stdout
+    note = next(line for line in markdown.splitlines() if "templates-changed" in line).removeprefix("> ")
+    assert "<img src=x" in note.replace("\\", "")  # the name is shown...
+    assert not re.search(r"(?<!\\)[<>|]|(?<!\\)\]\(", note)  # ...every tag, cell break and link escaped
