@@ -29,7 +29,7 @@ ESCAPES = {
     "format string": "{{ '{0.__init__.__globals__[os].system}'.format(cycler) }}{{ 'touch MARK' }}",
     "template context": "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('touch MARK') }}",
     "a path's write_text": "{{ site.root.joinpath('MARK').write_text('owned') }}",
-    "a module behind a global": "{{ links.hashlib.__loader__ }}{{ 'MARK' }}",
+    "a module behind a global": "{{ links.hashlib.md5('MARK'.encode()).hexdigest() }}",
 }
 
 
