@@ -152,7 +152,8 @@ def _fix(checked: Checked, source: str | None, example: bool) -> Checked:
 @click.option("--keep-going", is_flag=True, help="render even when the map has errors (still exits 1)")
 @click.option("--strict", is_flag=True, help="treat warnings as failures too")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
-              help="your own templates folder (default: templates/ inside or beside the map)")
+              help="render with your own templates folder (run in a sandbox); without it, journey.yaml's "
+                   "`templates:` line, else the bundled templates")
 @no_cache
 def build(source: str | None, example: bool, output: str, keep_going: bool, strict: bool,
           templates: str | None, no_cache: bool) -> None:
@@ -182,6 +183,8 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
         sys.exit(EXIT_FAILED)
     built = _build_site(checked, Path(output), Path(templates) if templates else None, not no_cache,
                         _progress(started) if sys.stderr.isatty() else None)
+    for note in built.notes:
+        click.echo(f"journeymap: {note}", err=True)
     unchanged = f", {built.reused} unchanged since the last build" if built.reused else ""
     click.echo(f"built {built.pages} pages into {output}/ in {time.perf_counter() - started:.2f} s{unchanged}",
                err=True)
@@ -244,7 +247,8 @@ def init(directory: str, force: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="the address to listen on; anything but loopback shares the preview with your network")
 @click.option("--open", "open_browser", is_flag=True, help="open the site in the default browser")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False), help="your own templates folder")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False),
+              help="render with your own templates folder (run in a sandbox), as build does")
 def serve(source: str | None, example: bool, port: int, host: str, open_browser: bool, templates: str | None) -> None:
     """Build the map in SOURCE into a temporary folder, serve it, and rebuild it whenever a file changes."""
     from .load import MapNotFound
@@ -412,7 +416,7 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
     and the index are left as they are.
     """
     from .check import check_map
-    from .diff import compare
+    from .diff import compare, templates_changed
     from .diff_report import as_json, as_markdown, as_text
     from .load import MapNotFound
     from .locate import locate_map
@@ -428,10 +432,12 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
         if head is None:
             raise MapNotFound(f"no map at {where.file('') or 'the repository root'} in `{head_revision}`: "
                               "give the folder that holds journey.yaml at both revisions")
+        templates = templates_changed(where, base_commit, head_commit, base, head)
     except (MapNotFound, RevisionProblem) as error:
         click.echo(f"journeymap: {error}", err=True)
         sys.exit(EXIT_UNUSABLE)
     result = compare(base, head)
+    result.templates = templates
     result.labels = {"base": _short(base_revision), "head": _short(head_revision) if head_revision else "working tree"}
     link = linker(repo_url if repo_url is not None else head.journey.repo_url, where, base_commit, head_commit)
     if output_format == "markdown":

@@ -9,6 +9,7 @@ matched by rule and subject so a block that only moved is not a new finding.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any
 from .check import Checked
 from .findings import Finding, Location, Severity
 from .model import Journey, Origin, Stage, Transition
+from .revisions import MapInGit, _git
+from .site.templates import CONVENTIONAL, SETTING
 from .subjects import Subjects
 
 #: what is compared on each kind of item, in the order a reviewer reads it
@@ -82,6 +85,25 @@ class Moved:
         return self.old_ids != self.new_ids
 
 
+@dataclass(frozen=True)
+class TemplatesChanged:
+    """The change touches the map's own templates: code that runs for whoever builds or serves the branch."""
+
+    files: list[tuple[str, str]]  # (path from the repository root, added | removed | edited)
+    setting: tuple[str | None, str | None] | None = None  # journey.yaml's `templates:` at base and head, if changed
+
+    ID = "templates-changed"
+
+    @property
+    def message(self) -> str:
+        parts = [f"`{path}` {change}" for path, change in self.files]
+        if self.setting is not None:
+            old, new = (f"`{value}`" if value is not None else "none" for value in self.setting)
+            parts.append(f"journey.yaml's `templates:` line {old} → {new}")
+        return (f"the change touches the map's own templates ({', '.join(parts)}): templates run when the site "
+                "is built or served; review them as code")
+
+
 @dataclass
 class MapDiff:
     changes: list[Change]
@@ -92,6 +114,7 @@ class MapDiff:
     fixed: list[tuple[Finding, str]]
     base_missing: bool = False
     labels: dict[str, str] = field(default_factory=dict)  # base/head as given, for headings
+    templates: TemplatesChanged | None = None
 
     @property
     def has_journey_changes(self) -> bool:
@@ -272,3 +295,51 @@ def _surplus(these: list[tuple[Finding, tuple]], those: list[tuple[Finding, tupl
         else:
             surplus.append((finding, subjects.of(finding.location)))
     return surplus
+
+
+# ---- the map's own templates ----
+
+_CHANGES = {"A": "added", "D": "removed"}  # any other status (M, T: a file became a link) is an edit
+
+
+def templates_changed(where: MapInGit, base_commit: str, head_commit: str | None, base: Checked | None,
+                      head: Checked) -> TemplatesChanged | None:
+    """Files added, removed or edited in any folder the map's templates may come from, and a changed
+    `templates:` line; git compares (the working tree when there is no head commit, new files included)."""
+    setting = (_templates_line(base), _templates_line(head))
+    candidates = [*_conventional_folders(where.path), *(_in_repository(where.path, value) for value in setting)]
+    folders = sorted({folder for folder in candidates if folder is not None})
+    specs = [f":(literal){folder}" for folder in folders]
+    status = _git(where.repository, "diff", "--name-status", "--no-renames", "--no-ext-diff", "-z", base_commit,
+                  *([head_commit] if head_commit else []), "--", *specs,
+                  problem=f"cannot compare the template folders with {base_commit[:12]}")
+    fields = status.split("\0")
+    files = [(path, _CHANGES.get(code[:1], "edited")) for code, path in zip(fields[::2], fields[1::2], strict=False)]
+    if head_commit is None:
+        new = _git(where.repository, "ls-files", "--others", "--exclude-standard", "-z", "--", *specs,
+                   problem="cannot list the new files of the template folders")
+        files += [(path, "added") for path in filter(None, new.split("\0"))]
+    if not files and setting[0] == setting[1]:
+        return None
+    return TemplatesChanged(sorted(files), setting if setting[0] != setting[1] else None)
+
+
+def _templates_line(checked: Checked | None) -> str | None:
+    """A lone journey's `templates:` value as written (a portfolio's templates come from the command line)."""
+    if checked is None or checked.is_portfolio:
+        return None
+    value = checked.journey.origin.document.fields.get(SETTING)
+    return None if value is None else str(value)
+
+
+def _conventional_folders(map_path: str) -> list[str | None]:
+    """templates/ inside the map folder, and beside it (unless the map is the repository root)."""
+    return [_in_repository(map_path, CONVENTIONAL), _in_repository(map_path, f"../{CONVENTIONAL}")]
+
+
+def _in_repository(map_path: str, relative: str | None) -> str | None:
+    """A folder relative to the map as a path from the repository root; None when it is outside."""
+    if relative is None or posixpath.isabs(relative):
+        return None
+    folder = posixpath.normpath(posixpath.join(map_path, relative))
+    return None if folder == ".." or folder.startswith("../") else folder

@@ -79,6 +79,8 @@ def as_markdown(diff: MapDiff, link: Linker) -> str:
     lines = [COMMENT_MARKER, f"### {heading}", "", f"**{summary(diff)}**", ""]
     if diff.base_missing:
         lines += ["There is no map at the base revision: everything is added.", ""]
+    if diff.templates:
+        lines += [f"> **Note** `{diff.templates.ID}`: {_escape_message(diff.templates.message)}", ""]
     if not diff.has_journey_changes:
         lines.append("Only comments, key order or layout changed.")
         return "\n".join(lines) + "\n"
@@ -196,6 +198,8 @@ def show(value: Any, limit: int = 80) -> str:
 def as_text(diff: MapDiff) -> str:
     lines = [f"journeymap diff {diff.labels.get('base', 'base')} → {diff.labels.get('head', 'head')}",
              summary(diff)]
+    if diff.templates:
+        lines.append(f"  note [{diff.templates.ID}]: {diff.templates.message}")
     for change in diff.changes:
         subject = " ".join(part for part in (change.journey + ":" if change.journey else "", change.kind,
                                              change.subject) if part)
@@ -247,6 +251,9 @@ def as_json(diff: MapDiff, link: Linker) -> str:
         "slowest_stage": {slug or "": _figure_json(f) for slug, f in diff.slowest_stage.items()},
         "findings": {"introduced": [finding(f, False) for f in diff.introduced],
                      "fixed": [finding(f, True) for f in diff.fixed]},
+        "notes": [{"id": n.ID, "message": n.message, "files": [{"path": p, "change": c} for p, c in n.files],
+                   "templates_line": dict(zip(("old", "new"), n.setting, strict=True)) if n.setting else None}
+                  for n in [diff.templates] if n],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 

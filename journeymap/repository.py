@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def enclosing_repository(root: Path) -> Path | None:
+    """The git working tree that holds `root` (found by its `.git`, without running git), if any."""
+    root = root.resolve()
+    return next((candidate for candidate in (root, *root.parents) if (candidate / ".git").exists()), None)
+
+
 def path_in_repository(root: Path) -> Path:
     """The map folder relative to the enclosing git repository (or the working directory)."""
     root = root.resolve()
-    for candidate in (root, *root.parents):
-        if (candidate / ".git").exists():
-            return root.relative_to(candidate)
+    repository = enclosing_repository(root)
+    if repository is not None:
+        return root.relative_to(repository)
     try:
         return root.relative_to(Path.cwd().resolve())
     except ValueError:

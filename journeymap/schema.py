@@ -105,6 +105,10 @@ def journey_schema(rule_ids: list[str]) -> dict:
         "persona": _d(_text, "a personas.yaml id"),
         "repo_url": _d(_text, "the repository, for 'edit this' links"),
         "edit_branch": _d(_text, "the branch that 'edit this' links open (default main)"),
+        "templates": _d({"type": "string", "minLength": 1},
+                        "your own templates folder, relative to this file and inside the repository (e.g. "
+                        "`templates`); without it the bundled templates render the site, whatever templates/ "
+                        "folder exists (docs/templates.md)"),
         "review": _obj({
             "cadence_days": _d({"type": "integer", "minimum": 1}, "days between reviews (default 90)"),
             "last_reviewed": _date("when the map was last reviewed"),

@@ -50,7 +50,7 @@ def test_a_build_that_fails_halfway_leaves_the_old_site_byte_for_byte(tmp_path: 
     retitle(folder, "A new title on every page")  # the pages rendered before the failure differ from the old
     (folder / "templates").mkdir()
     (folder / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
-    failed = build(folder, output)
+    failed = build(folder, output, "--templates", str(folder / "templates"))
     assert failed.returncode == 2 and "brief.html" in failed.stderr
     assert snapshot(output) == before
     assert leftovers(tmp_path, "site") == []
@@ -103,7 +103,8 @@ def test_a_site_caught_between_two_renames_is_restored_by_the_next_build(tmp_pat
     (tmp_path / ".site-new-killed/index.html").write_text("half a site")
     (folder / "templates").mkdir()
     (folder / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope }}{% endblock %}")
-    assert build(folder, output).returncode == 2  # this build fails too: the old site must still come back
+    failed = build(folder, output, "--templates", str(folder / "templates"))
+    assert failed.returncode == 2  # this build fails too: the old site must still come back
     assert snapshot(output) == before and (output / MARKER).exists()
     assert leftovers(tmp_path, "site") == []
 

@@ -103,6 +103,7 @@ def test_an_edited_template_rebuilds_every_page(tmp_path: Path) -> None:
     output, cache = tmp_path / "site", tmp_path / "cache"
     build(root, output, cache=cache)
     (root / "templates").mkdir()
+    (root / "journey.yaml").write_text((root / "journey.yaml").read_text() + "templates: templates\n")
     (root / "templates/brief.html").write_text("{% extends 'base.html' %}{% block main %}BRIEF {{ brief.title }}"
                                                "{% endblock %}")
     build(root, output, cache=cache)

@@ -281,7 +281,7 @@ def test_failed_build_keeps_the_previous_site_byte_for_byte(tmp_path: Path) -> N
     stage.write_text(stage.read_text().replace("    initiator: company", "    owner: cs\n    initiator: company"))
     journey = folder / "journey.yaml"
     journey.write_text(journey.read_text().replace("title: Tiny journey", "title: Renamed journey"))
-    failed = build(folder, output)
+    failed = build(folder, output, "--templates", str(folder / "templates"))
     assert failed.returncode == 2 and "brief.html" in failed.stderr and "Traceback" not in failed.stderr
     assert snapshot(output) == before
     # the same map with a working template does build, and its pages are the ones that differ
@@ -320,7 +320,7 @@ def test_user_templates_override_by_name(tmp_path: Path) -> None:
     (custom / "assets/style.css").write_text("body { background: papayawhip; }")
     (custom / "brief.html").write_text(
         "{% extends 'base.html' %}{% block main %}<h1 class=custom>{{ brief.title }}</h1>{% endblock %}")
-    assert build(folder, tmp_path / "site").returncode == 0
+    assert build(folder, tmp_path / "site", "--templates", str(custom)).returncode == 0
     assert "papayawhip" in (tmp_path / "site/assets/style.css").read_text()
     assert '<h1 class=custom>Spark campaign</h1>' in (tmp_path / "site/briefs/spark-brief.html").read_text()
     assert "journey-map" in (tmp_path / "site/index.html").read_text()  # the rest stays bundled

@@ -7,10 +7,11 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
+import jinja2.sandbox
 import nh3
 from markupsafe import Markup, escape
 
@@ -27,6 +28,7 @@ from .drawing import draw_all
 from .export import export
 from .pages import Page, Site, pages
 from .search import search_index
+from .templates import Sandbox, TemplateProblem, choose, unused_note
 from .writer import MARKER, check_output, staged, write_text
 
 if TYPE_CHECKING:
@@ -58,31 +60,30 @@ def icon(name: str) -> Markup:
                   f'focusable="false">{_ICONS[name]}</svg> ')
 
 
-class TemplateProblem(Exception):
-    """A template could not be rendered: names the template and line."""
-
-
 @dataclass(frozen=True)
 class Built:
     output: Path
     pages: int
     reused: int = 0  # of those, pages linked unchanged from the previous build
+    notes: tuple[str, ...] = ()  # for the person building: a map's templates/ left unused
 
 
 def template_folders(source: Path, override: Path | None = None) -> list[Path]:
-    """The user's templates first (given, inside the map, or beside it), then the bundled ones."""
+    """The folders `serve` watches for templates: the given ones, then the bundled ones (a map's own
+    templates/ is used only when asked for; templates.choose says which a build renders from)."""
     bundled = templates_dir().resolve()
-    candidates = [override] if override else [source / "templates", source.parent / "templates"]
-    user = [c.resolve() for c in candidates if c is not None and c.is_dir() and c.resolve() != bundled]
-    return [*user[:1], bundled]
+    user = override.resolve() if override is not None else None
+    return [*([user] if user and user != bundled else []), bundled]
 
 
-def environment(folders: list[Path], use_cache: bool = False) -> jinja2.Environment:
-    env = jinja2.Environment(
+def environment(folders: list[Path], use_cache: bool = False, sandboxed: bool = False) -> jinja2.Environment:
+    """Jinja over the folders; in its sandbox whenever a folder is the user's (their templates are code)."""
+    kind = Sandbox if sandboxed else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        bytecode_cache=_compiled_templates() if use_cache else None)
+        bytecode_cache=_compiled_templates(sandboxed) if use_cache else None)
     env.filters["markdown"] = render_markdown
     env.filters["counted"] = plural
     env.filters["code_spans"] = code_spans
@@ -93,9 +94,13 @@ def environment(folders: list[Path], use_cache: bool = False) -> jinja2.Environm
     return env
 
 
-def _compiled_templates() -> jinja2.BytecodeCache | None:
-    """Jinja's own cache of compiled templates (keyed by each template's source), beside our other caches."""
-    folder = cache_dir() / "templates"
+def _compiled_templates(sandboxed: bool) -> jinja2.BytecodeCache | None:
+    """Jinja's own cache of compiled templates (keyed by each template's source), beside our other caches.
+
+    Sandboxed code is compiled differently (every call goes through the sandbox's checks) and is kept
+    apart: code compiled outside the sandbox, loaded into it, would call without those checks.
+    """
+    folder = cache_dir() / ("templates-sandboxed" if sandboxed else "templates")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -136,8 +141,9 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
     threads must not fork), their diagrams drawn a batch at a time.
     """
     check_output(output, checked.root)
-    folders = template_folders(checked.root, templates)
-    env = environment(folders, use_cache)
+    chosen = choose(checked, templates)
+    folders = chosen.folders
+    env = environment(folders, use_cache, chosen.sandboxed)
     keys = incremental.keys(checked, incremental.templates_digest(folders))
     with staged(output) as folder:
         previous = incremental.previous_build(output) if use_cache else {}  # under the lock: no build swaps it
@@ -155,14 +161,15 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
             from .portfolio import PortfolioPages  # here, not on top: it imports this module
 
             job.portfolio = PortfolioPages(checked, shares=usable_cores() if parallel and can_fork() else 1)
-            job.portfolio.teams  # worked out here, once, not again in every process that writes a share
+            job.portfolio.teams  # noqa: B018 - worked out here, once, not again in every process that writes a share
             todo[:0] = range(job.portfolio.shares)  # the longest parts, so they start first
             stale.append("")
         _render_parts(job, progress)
         for prefix in stale:
             built[prefix] = (keys[prefix], incremental.written(folder, prefix, checked.prefixes))
         write_text(folder, MARKER, incremental.marker(built))
-    return Built(output, _pages(built), reused)
+    note = unused_note(chosen, checked.root, checked.is_portfolio)
+    return Built(output, _pages(built), reused, (note,) if note else ())
 
 
 def _pages(built: dict[str, tuple[str, list[str]]]) -> int:
@@ -253,8 +260,23 @@ def _render_template(env: jinja2.Environment, name: str, path: str, **context: o
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}") from error
+    except jinja2.sandbox.SecurityError as error:
+        said = str(error).rstrip(".")
+        raise TemplateProblem(f"{_template_line(error, name)}: templates run in a sandbox: {said}; use only "
+                              f"the context docs/templates.md lists (while rendering {path})") from error
     except jinja2.TemplateError as error:
         raise TemplateProblem(f"{name}: {error} (while rendering {path})") from error
+
+
+def _template_line(error: Exception, name: str) -> str:
+    """The template file and line a runtime error was raised at (Jinja's frames name them), or the page's name."""
+    place, trace = name, error.__traceback__
+    while trace is not None:
+        file = trace.tb_frame.f_code.co_filename
+        if file.endswith((".html", ".htm", ".xml", ".svg")):
+            place = f"{file}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    return place
 
 
 def _nav(in_portfolio: bool) -> list[tuple[str, str]]:
