@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ from .model import percent
 from .words import plural
 
 #: the hidden line the GitHub Action looks for, to update its one comment instead of adding another
+#: (escape_markdown makes sure no map text can spell it)
 COMMENT_MARKER = "<!-- journeymap-diff -->"
 ACTIONS = ("changed", "added", "removed", "moved", "renamed", "reordered")
 _NOUNS = {"journey": "journey setting", "evidence": "evidence note"}  # what a reviewer calls these kinds
@@ -75,8 +78,8 @@ def _figure_summary(name: str, figures: dict[str, Moved]) -> str:
 
 
 def as_markdown(diff: MapDiff, link: Linker) -> str:
-    heading = f"journeymap: `{diff.labels.get('base', 'base')}` → `{diff.labels.get('head', 'head')}`"
-    lines = [COMMENT_MARKER, f"### {heading}", "", f"**{summary(diff)}**", ""]
+    heading = f"journeymap: {_code(diff.labels.get('base', 'base'))} → {_code(diff.labels.get('head', 'head'))}"
+    lines = [COMMENT_MARKER, f"### {heading}", "", f"**{escape_markdown(summary(diff))}**", ""]
     if diff.base_missing:
         lines += ["There is no map at the base revision: everything is added.", ""]
     if diff.templates:
@@ -101,13 +104,15 @@ def _change_row(change: Any, link: Linker) -> str:
     action = change.action if change.action in ("added", "removed", "reordered") else \
         f"{change.field} {change.action}" if change.action != "renamed" or change.field != "name" else "renamed"
     subject = f"{change.journey}: {change.subject}" if change.journey else change.subject
+    field = escape_markdown(change.field)
     if change.action == "added":
-        values = f"in {change.field} {_code(change.new)}" if change.field and change.new else "new"
+        values = f"in {field} {_code(change.new)}" if change.field and change.new else "new"
     elif change.action == "removed":
-        values = f"was in {change.field} {_code(change.old)}" if change.field and change.old else "gone"
+        values = f"was in {field} {_code(change.old)}" if change.field and change.old else "gone"
     else:
         values = f"{_code(change.old)} → {_code(change.new)}"
-    return f"| {action} | {_code(subject) if subject else 'stage order'} | {values} | {_where(change, link)} |"
+    item = _code(subject) if subject else "stage order"
+    return f"| {escape_markdown(action)} | {item} | {values} | {_where(change, link)} |"
 
 
 def _conversion_row(change: ConversionChange) -> str:
@@ -123,7 +128,7 @@ def _figure_rows(diff: MapDiff) -> list[str]:
         for slug, figure in figures.items():
             item = f"{slug}: {name}" if slug else name
             if figure.moved:
-                rows.append(f"| {name} moved | {item} | {_code(figure.old)} → {_code(figure.new)} | |")
+                rows.append(f"| {name} moved | {escape_markdown(item)} | {_code(figure.old)} → {_code(figure.new)} | |")
     return rows
 
 
@@ -138,7 +143,7 @@ def _finding_table(diff: MapDiff, link: Linker) -> list[str]:
 
 def _finding_row(status: str, finding: Finding, subject: str, link: Linker, at_base: bool) -> str:
     where = _place(finding.location, link, at_base)
-    return (f"| {status} {finding.severity.value} | `{finding.rule}` | {_escape(subject)} | "
+    return (f"| {status} {finding.severity.value} | {_code(finding.rule)} | {escape_markdown(subject)} | "
             f"{_escape_message(finding.message)} | {where} |")
 
 
@@ -147,34 +152,59 @@ def _where(change: Any, link: Linker) -> str:
 
 
 def _place(location: Location, link: Linker, at_base: bool) -> str:
-    text = str(location) + (" (base)" if at_base else "")
-    url = link(location, at_base)
-    return f"[{_escape(text)}]({url})" if url else _escape(text)
+    text = escape_markdown(str(location) + (" (base)" if at_base else ""))
+    url = _link_target(link(location, at_base))
+    return f"[{text}]({url})" if url else text
+
+
+def _link_target(url: str | None) -> str | None:
+    """A link's destination with every character that could end it (a `)` or a space in a file name)
+    percent-encoded, so the file name stays inside the one link; only web links, never `javascript:`."""
+    if not url or not url.lower().startswith(("https://", "http://")):
+        return None
+    return urllib.parse.quote(url, safe=":/#?=&-._~+,;@!$")
 
 
 def _code(value: Any) -> str:
     """A value as inline code, safe inside a table cell whatever the map holds."""
-    text = show(value)
-    if text == "—":
-        return text
-    text = text.replace("`", "'").replace("|", "\\|")
-    return f"`{text}`"
+    text = escape_markdown(show(value), code=True)
+    return f"`{text}`" if text and text != "—" else "—"
 
 
-def _escape(text: str) -> str:
-    """Map text inside a Markdown table: no cell breaks, no HTML, no stray emphasis or links."""
-    text = re.sub(r"\s+", " ", str(text))
-    for char in "\\|<>[]*_`":
-        text = text.replace(char, "\\" + char)
-    return text
+_NO_BREAK = "\u200b"  # a zero-width space: invisible, but it breaks up what GitHub would turn into a link
+#: each Markdown character that could start a link, emphasis, a table cell or a heading, backslash-escaped;
+#: HTML's three as entities (which CommonMark never reads as markup); `~` too (strikethrough, and not every
+#: Markdown reader lets a backslash escape it); `@` and `#` followed by a zero-width space, so a name is
+#: never a mention of a person nor a reference to an issue
+_TEXT_ESCAPES = str.maketrans({**{char: "\\" + char for char in "\\`*_[]()!|"},
+                               "<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;",
+                               "@": "@" + _NO_BREAK, "#": "\\#" + _NO_BREAK})
+_BARE_LINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)", re.IGNORECASE)  # http://… and www.… GitHub links
+
+
+def escape_markdown(value: Any, code: bool = False) -> str:
+    """The one way map text (and anything else a pull request's author wrote) enters the review comment.
+
+    A hostile branch names files and items: what it wrote must read as exactly that text, never as a link,
+    an image, HTML, emphasis, a mention or a second table cell, and never as the hidden `COMMENT_MARKER`.
+    Control and format characters go (bidi overrides make a name read backwards); whitespace becomes one
+    space. Inside a code span (`code`) Markdown is already shown as written, so only what still matters
+    there changes: a backtick (it would end the span), `|` (it would end the table cell), and `<!`, which
+    gets a zero-width space in it so that no HTML comment (the marker) ever opens.
+    """
+    text = re.sub(r"\s+", " ", str(value))  # not stripped: a message's text runs on around its code spans
+    text = "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
+    if code:
+        return text.replace("`", "'").replace("|", "\\|").replace("<!", "<" + _NO_BREAK + "!")
+    return _BARE_LINK.sub(_NO_BREAK, text).translate(_TEXT_ESCAPES)
 
 
 def _escape_message(message: str) -> str:
     """A finding's message keeps its `code` spans; the text between them is escaped."""
     parts = message.split("`")
     if len(parts) % 2 == 0:  # an unmatched backtick: no code spans at all
-        return _escape(message)
-    return "".join(_escape(part) if index % 2 == 0 else _code(part) for index, part in enumerate(parts))
+        return escape_markdown(message)
+    return "".join(escape_markdown(part) if index % 2 == 0 else _code(part) for index, part in enumerate(parts))
 
 
 def show(value: Any, limit: int = 80) -> str:
@@ -188,7 +218,7 @@ def show(value: Any, limit: int = 80) -> str:
     elif isinstance(value, float):
         text = f"{value:g}"
     else:
-        text = " ".join(str(value).split())
+        text = re.sub(r"\s+", " ", str(value))  # not stripped: a message's text runs on around its code spans
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 

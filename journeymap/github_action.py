@@ -1,8 +1,11 @@
-"""The GitHub Action's one script: check with annotations, review a pull request, build a preview.
+"""The GitHub Action's script, in two phases: review (check, diff, build) and comment (post the review).
 
-`action.yml` runs it as `python -m journeymap.github_action` with the action's
-inputs in `JOURNEYMAP_*` variables and GitHub's own `GITHUB_*` ones. It works
-the same on a laptop with those variables set, which is how the tests run it.
+`action.yml` runs `python -m journeymap.github_action review` and then
+`python -m journeymap.github_action comment`, with the action's inputs in
+`JOURNEYMAP_*` variables and GitHub's own `GITHUB_*` ones. The review phase
+reads the pull request's map and never sees the token; the comment phase holds
+the token and reads nothing of the map but the comment file the review wrote.
+It works the same on a laptop with those variables set, which is how the tests run it.
 """
 
 from __future__ import annotations
@@ -13,14 +16,35 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
-from .diff_report import COMMENT_MARKER
+from .diff_report import COMMENT_MARKER, escape_markdown
+from .report import _escape_data as _workflow_command_data
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
+#: who GITHUB_TOKEN writes as: an installation token has no `GET /user`, so it is known by name
+ACTIONS_BOT = {"login": "github-actions[bot]", "type": "Bot"}
+PHASES = ("review", "comment")
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    phase = argv[1] if len(argv) == 2 else ""
+    if phase == "review":
+        return review()
+    if phase == "comment":
+        return comment()
+    print(f"usage: python -m journeymap.github_action {'|'.join(PHASES)}: review (check, diff, build; "
+          "no token) and then comment (post the review; the token)", file=sys.stderr)
+    return 2
+
+
+def review() -> int:
+    """Check, review and build the pull request's map: the phase that reads what its author wrote.
+
+    It runs without the token (action.yml gives it none), so nothing a map makes journeymap do can use it;
+    the review goes to the comment file for the comment phase to post.
+    """
     env = os.environ
     map_path = env.get("JOURNEYMAP_PATH") or "journey"
     strict = ["--strict"] if _flag("JOURNEYMAP_STRICT") else []
@@ -28,19 +52,17 @@ def main() -> int:
     print(checked.stdout, end="")  # the annotations, on the pull request's changed lines
     print(checked.stderr, end="", file=sys.stderr)
     if checked.returncode == 2:
-        _append(env.get("GITHUB_STEP_SUMMARY"), f"### journeymap\n\n{checked.stderr.strip()}\n")
+        _append(env.get("GITHUB_STEP_SUMMARY"), f"### journeymap\n\n{escape_markdown(checked.stderr.strip())}\n")
         return 2
     summary = _journeymap("check", map_path, *strict).stdout.strip().splitlines()[-1]
     print(summary)
-    sections = [f"### journeymap check\n\n`{map_path}`: {summary}\n"]
+    sections = [f"### journeymap check\n\n`{escape_markdown(map_path, code=True)}`: {escape_markdown(summary)}\n"]
     event = _event()
     if env.get("GITHUB_EVENT_NAME") in PULL_REQUEST_EVENTS and event.get("pull_request"):
         comment = _review(map_path, event["pull_request"])
         if comment is not None:
             sections.append(comment)
             _output("comment-file", _write_temp("journeymap-comment.md", comment))
-            if _flag("JOURNEYMAP_COMMENT", default=True):
-                _upsert_comment(event["pull_request"]["number"], comment)
     _append(env.get("GITHUB_STEP_SUMMARY"), "\n".join(sections))
     site = Path(env.get("RUNNER_TEMP") or ".") / "journeymap-site"
     built = _journeymap("build", map_path, "--output", str(site), "--keep-going", *strict)
@@ -50,6 +72,26 @@ def main() -> int:
     return checked.returncode
 
 
+def comment() -> int:
+    """Post the review phase's comment file on the pull request: the one phase that holds the token.
+
+    It reads the comment file (`JOURNEYMAP_COMMENT_FILE`) and GitHub's event (for the pull request's
+    number), nothing of the map, and runs nothing from it. No file (not a pull request, or git could not
+    tell the change) or `comment: false` is nothing to post.
+    """
+    path = os.environ.get("JOURNEYMAP_COMMENT_FILE", "")
+    number = _event().get("pull_request", {}).get("number")
+    if not (path and number and _flag("JOURNEYMAP_COMMENT", default=True)):
+        return 0
+    try:
+        body = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _warn(f"cannot read the review comment {path} ({error}); the review is in the job summary")
+        return 0
+    _upsert_comment(int(number), body)
+    return 0
+
+
 def _review(map_path: str, pull_request: dict) -> str | None:
     """The diff of the pull request as a Markdown comment, or None when git cannot tell (a warning says why)."""
     head = pull_request.get("head", {}).get("sha") or os.environ.get("GITHUB_SHA", "")
@@ -57,8 +99,8 @@ def _review(map_path: str, pull_request: dict) -> str | None:
     if not (_have_commit(head) or _fetch(head)):
         head = os.environ.get("GITHUB_SHA", "HEAD")
     if not (_have_commit(base) or _fetch(base)):
-        print(f"::warning title=journeymap::cannot read the base commit {base[:12]}; check out with "
-              "`fetch-depth: 0` to review the pull request's changes")
+        _warn(f"cannot read the base commit {base[:12]}; check out with `fetch-depth: 0` "
+              "to review the pull request's changes")
         return None
     fork_point = subprocess.run(["git", "merge-base", base, head], capture_output=True, text=True)
     if fork_point.returncode == 0:  # what the pull request changed, not what main did since it branched
@@ -67,24 +109,31 @@ def _review(map_path: str, pull_request: dict) -> str | None:
     diffed = _journeymap("diff", map_path, "--base", base, "--head", head, "--format", "markdown",
                          "--repo-url", repo_url)
     if diffed.returncode == 2:
-        print(f"::warning title=journeymap::{diffed.stderr.strip()}")
+        _warn(diffed.stderr.strip())
         return None
     return diffed.stdout
 
 
 def _upsert_comment(number: int, body: str) -> None:
-    """One comment per pull request: found by its hidden marker and edited, so pushes do not pile up."""
+    """One comment per pull request, edited on each push so they do not pile up.
+
+    The comment to edit is the first that the token's own identity wrote and that starts with the
+    hidden marker: anyone can post a comment holding the marker, and the Action must neither edit
+    theirs nor stay silent because of it.
+    """
     api = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
     repository = os.environ.get("GITHUB_REPOSITORY", "")
     if not os.environ.get("GITHUB_TOKEN"):
-        print("::warning title=journeymap::no GITHUB_TOKEN: the review is in the job summary only")
+        _warn("no GITHUB_TOKEN: the review is in the job summary only")
         return
     try:
+        is_mine = _token_identity(api)
         existing = None
         page = 1
         while existing is None:
             comments = _api("GET", f"{api}/repos/{repository}/issues/{number}/comments?per_page=100&page={page}")
-            existing = next((c for c in comments if COMMENT_MARKER in (c.get("body") or "")), None)
+            existing = next((c for c in comments if is_mine(c.get("user") or {})
+                             and (c.get("body") or "").startswith(COMMENT_MARKER)), None)
             if len(comments) < 100:
                 break
             page += 1
@@ -94,8 +143,25 @@ def _upsert_comment(number: int, body: str) -> None:
             _api("POST", f"{api}/repos/{repository}/issues/{number}/comments", {"body": body})
     except (urllib.error.URLError, OSError, ValueError) as error:
         # a pull request from a fork gets a read-only token: the summary still has the review
-        print(f"::warning title=journeymap::could not comment on the pull request ({error}); "
-              "the review is in the job summary")
+        _warn(f"could not comment on the pull request ({error}); the review is in the job summary")
+
+
+def _token_identity(api: str) -> Callable[[dict], bool]:
+    """Whether a comment's `user` is whoever the token writes as.
+
+    A personal access token answers `GET /user` with its account (matched by id and login). The
+    installation token GITHUB_TOKEN is answered 403 there; it writes as the `github-actions[bot]` user,
+    whose login no person can take (GitHub keeps `[bot]` for apps), matched by login and type.
+    """
+    try:
+        me = _api("GET", f"{api}/user")
+    except urllib.error.HTTPError as error:
+        if error.code != 403:
+            raise
+        return lambda user: all(user.get(key) == value for key, value in ACTIONS_BOT.items())
+    if not isinstance(me, dict) or not me.get("login"):
+        raise ValueError("GET /user did not name the token's account")
+    return lambda user: (user.get("id"), user.get("login")) == (me.get("id"), me["login"])
 
 
 def _api(method: str, url: str, payload: dict | None = None) -> list | dict:
@@ -131,6 +197,11 @@ def _event() -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def _warn(message: str) -> None:
+    """A warning annotation; the message (it may quote a map's file names) stays one workflow command."""
+    print(f"::warning title=journeymap::{_workflow_command_data(message)}")
+
+
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name, "").strip().lower()
     return default if not value else value in ("true", "1", "yes")
@@ -153,4 +224,4 @@ def _write_temp(name: str, text: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

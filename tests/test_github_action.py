@@ -1,7 +1,8 @@
 """The GitHub Action and the example workflow: valid for GitHub, and the action's script run for real.
 
 The script runs against a real git repository with two commits, with the `GITHUB_*`
-variables set as Actions sets them; GitHub's REST API is a recording server on
+variables set as Actions sets them, in its two phases as action.yml runs them (review
+without the token, then comment with it); GitHub's REST API is a recording server on
 127.0.0.1, so the comment it posts (and later edits) can be read back.
 """
 
@@ -42,7 +43,8 @@ def test_every_input_of_the_action_reaches_a_step() -> None:
     steps = yaml.safe_dump(action["runs"]["steps"])
     for name in action["inputs"]:
         assert f"inputs.{name}" in steps, name
-    assert "python -m journeymap.github_action" in steps
+    assert "python -m journeymap.github_action review" in steps
+    assert "python -m journeymap.github_action comment" in steps
 
 
 def test_the_example_workflow_uses_this_action_and_publishes_to_pages() -> None:
@@ -54,11 +56,20 @@ def test_the_example_workflow_uses_this_action_and_publishes_to_pages() -> None:
     assert workflow["jobs"]["review"]["steps"][0]["with"]["fetch-depth"] == 0
 
 
+ACTIONS_BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+PERSON = {"login": "pat", "id": 5, "type": "User"}
+
+
 class _GitHubApi(BaseHTTPRequestHandler):
-    """Just enough of GitHub's issue-comment API to list, create and edit comments."""
+    """Just enough of GitHub's API to list, create and edit issue comments, and to answer `GET /user`.
+
+    `account` is whom the token belongs to: None for GITHUB_TOKEN, an installation token, which
+    `GET /user` answers 403 and whose comments are written by github-actions[bot].
+    """
 
     comments: list[dict] = []
     requests: list[tuple[str, str, dict | None]] = []
+    account: dict | None = None
 
     def _reply(self, status: int, payload: object) -> None:
         body = json.dumps(payload).encode()
@@ -73,12 +84,19 @@ class _GitHubApi(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         self.requests.append(("GET", self.path, None))
-        self._reply(200, self.comments)
+        if self.path == "/user":
+            if self.account is None:
+                self._reply(403, {"message": "Resource not accessible by integration"})
+            else:
+                self._reply(200, self.account)
+        else:
+            self._reply(200, self.comments)
 
     def do_POST(self) -> None:  # noqa: N802
         payload = self._payload()
         self.requests.append(("POST", self.path, payload))
-        self.comments.append({"id": 100 + len(self.comments), "body": payload["body"]})
+        self.comments.append({"id": 100 + len(self.comments), "body": payload["body"],
+                              "user": self.account or ACTIONS_BOT})
         self._reply(201, self.comments[-1])
 
     def do_PATCH(self) -> None:  # noqa: N802
@@ -94,7 +112,8 @@ class _GitHubApi(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def github_api() -> Iterator[str]:
-    _GitHubApi.comments, _GitHubApi.requests = [{"id": 7, "body": "LGTM, from a person"}], []
+    _GitHubApi.comments, _GitHubApi.requests = [{"id": 7, "body": "LGTM, from a person", "user": PERSON}], []
+    _GitHubApi.account = None
     server = ThreadingHTTPServer(("127.0.0.1", 0), _GitHubApi)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -108,16 +127,37 @@ def _run_action(repository: Path, tmp_path: Path, api: str, event_name: str, eve
     (runner / "event.json").write_text(json.dumps(event))
     for name in ("summary.md", "output.txt"):
         (runner / name).unlink(missing_ok=True)
-    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": event_name,
+    env = {**_without_token(os.environ), "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": event_name,
            "GITHUB_EVENT_PATH": str(runner / "event.json"), "GITHUB_REPOSITORY": "acme/journey",
-           "GITHUB_SERVER_URL": "https://github.com", "GITHUB_API_URL": api, "GITHUB_TOKEN": "test-token",
+           "GITHUB_SERVER_URL": "https://github.com", "GITHUB_API_URL": api,
            "GITHUB_SHA": git(repository, "rev-parse", "HEAD"), "GITHUB_WORKSPACE": str(repository),
            "GITHUB_STEP_SUMMARY": str(runner / "summary.md"), "GITHUB_OUTPUT": str(runner / "output.txt"),
-           "RUNNER_TEMP": str(runner), "JOURNEYMAP_PATH": "journey", "JOURNEYMAP_STRICT": "false",
-           "JOURNEYMAP_COMMENT": "true"}
-    result = subprocess.run([sys.executable, "-m", "journeymap.github_action"], cwd=repository, env=env,
-                            capture_output=True, text=True, timeout=120)
-    return result.returncode, result.stdout, runner
+           "RUNNER_TEMP": str(runner)}
+    reviewed = run_phase("review", repository, {**env, "JOURNEYMAP_PATH": "journey", "JOURNEYMAP_STRICT": "false"})
+    comment_file = outputs(runner).get("comment-file", "")
+    if comment_file:  # action.yml's `if:` on the posting step
+        posted = run_phase("comment", repository, {**env, "JOURNEYMAP_COMMENT": "true",
+                                                   "JOURNEYMAP_COMMENT_FILE": comment_file,
+                                                   "GITHUB_TOKEN": "test-token"})
+        assert posted.returncode == 0, posted.stdout + posted.stderr
+    return reviewed.returncode, reviewed.stdout, runner
+
+
+def run_phase(phase: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """One step of action.yml: `python -m journeymap.github_action PHASE` with that step's environment."""
+    return subprocess.run([sys.executable, "-m", "journeymap.github_action", phase], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _without_token(env: os._Environ[str] | dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in env.items() if name not in ("GITHUB_TOKEN", "GH_TOKEN")}
+
+
+def outputs(runner: Path) -> dict[str, str]:
+    """The step outputs the phases wrote to $GITHUB_OUTPUT."""
+    path = runner / "output.txt"
+    lines = path.read_text().splitlines() if path.is_file() else []
+    return dict(line.split("=", 1) for line in lines)
 
 
 def _pull_request(repository: Path) -> dict:
@@ -140,9 +180,9 @@ def test_on_a_pull_request_it_annotates_reviews_comments_once_and_builds(repo: P
     assert f"### journeymap: `{base[:7]}` → `{head[:7]}`" in expected
     posted = [r for r in _GitHubApi.requests if r[0] == "POST"]
     assert [(r[1], r[2]["body"]) for r in posted] == [("/repos/acme/journey/issues/42/comments", expected)]
-    outputs = dict(line.split("=", 1) for line in (runner / "output.txt").read_text().splitlines())
-    assert Path(outputs["comment-file"]).read_text() == expected
-    assert (Path(outputs["site"]) / "index.html").is_file()
+    written = outputs(runner)
+    assert Path(written["comment-file"]).read_text() == expected
+    assert (Path(written["site"]) / "index.html").is_file()
 
     # a later push edits the same comment instead of adding one
     (repo / "journey/stages/adopt.yaml").write_text((repo / "journey/stages/adopt.yaml").read_text()
@@ -187,7 +227,6 @@ def test_the_review_shows_only_what_the_pull_request_changed(repo: Path, tmp_pat
                               "head": {"sha": git(repo, "rev-parse", "feature")}}}
     git(repo, "checkout", "-q", "feature")
     status, _, runner = _run_action(repo, tmp_path, github_api, "pull_request", event)
-    comment = Path(dict(line.split("=", 1) for line in (runner / "output.txt").read_text().splitlines())
-                   ["comment-file"]).read_text()
+    comment = Path(outputs(runner)["comment-file"]).read_text()
     assert status == 0 and "1 touchpoint changed, 1 added" in comment
     assert "renamed on main" not in comment and "title" not in comment
