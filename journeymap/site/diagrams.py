@@ -89,10 +89,15 @@ _LINK_ATTRIBUTES = frozenset({"url", "href", "edgeurl", "edgehref", "headurl", "
 _FILE_ATTRIBUTES = frozenset({"image", "shapefile", "imagepath", "fontpath", "stylesheet"})
 
 
+#: attributes whose backslashes dot reads twice (as an escString, then again for the tooltip)
+_TOOLTIP_ATTRIBUTES = frozenset({"tooltip", "edgetooltip", "headtooltip", "tailtooltip", "labeltooltip"})
+
+
 def _attributes(attrs: dict[str, str]) -> str:
     """` [key="value" ...]`, every part quoted; a link to anything but our own page is left out."""
-    kept = {key: value for key, value in attrs.items() if key.lower() not in _FILE_ATTRIBUTES and (
-        key.lower() not in _LINK_ATTRIBUTES or links.is_own_page(value))}
+    kept = {key: value.replace("\\", "\\\\") if key.lower() in _TOOLTIP_ATTRIBUTES else value
+            for key, value in attrs.items() if key.lower() not in _FILE_ATTRIBUTES and (
+                key.lower() not in _LINK_ATTRIBUTES or links.is_own_page(value))}
     return " [" + " ".join(f"{dot_quote(k)}={dot_quote(v)}" for k, v in kept.items()) + "]" if kept else ""
 
 

@@ -177,6 +177,7 @@ SVG_ATTRIBUTES = frozenset({
     "id", "class", "width", "height", "viewBox", "transform", "fill", "fill-opacity", "stroke", "stroke-width",
     "stroke-dasharray", "stroke-opacity", "d", "points", "cx", "cy", "rx", "ry", "x", "y", "text-anchor",
     "font-family", "font-size", "font-weight", "font-style", "text-decoration", "baseline-shift", "target",
+    "role", "aria-labelledby",
     _XLINK + "title", _XLINK + "href"})
 
 
