@@ -204,3 +204,48 @@ def _click_every_link(browser, url: str) -> list[str]:
 def test_clicking_every_node_of_the_page_and_the_download_runs_nothing(browser, hostile_site: Path) -> None:
     assert _click_every_link(browser, (hostile_site / "stages/spark.html").as_uri()) == []
     assert _click_every_link(browser, (hostile_site / "diagrams/stage-spark.svg").as_uri()) == []
+
+
+# -- map ids and folder names in the pages' ids, anchors and links --
+
+def test_an_anchor_made_from_any_id_is_the_one_the_links_lead_to(hostile_site: Path) -> None:
+    anchor = "tp-" + links.file_name("t\\")
+    assert anchor.startswith("tp-id-")  # not the id itself
+    stage = (hostile_site / "stages/spark.html").read_text(encoding="utf-8")
+    assert f'id="{anchor}"' in stage
+    assert f'href="stages/spark.html#{anchor}"' in (hostile_site / "index.html").read_text(encoding="utf-8")
+
+
+HOSTILE_FOLDER = "javascript:alert(1)"
+
+
+@pytest.fixture(scope="module")
+def hostile_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile-portfolio")
+    journeys = {f"{folder}/{name}": text for folder in ("plain", HOSTILE_FOLDER) for name, text in CLEAN_MAP.items()
+                if name != "owners.yaml"}
+    write_map(root / "map", {**journeys, "owners.yaml": CLEAN_MAP["owners.yaml"]})
+    result = run_cli("build", "map", "-o", "site", cwd=root)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return root / "site"
+
+
+def test_a_portfolio_folder_named_like_a_scheme_is_a_relative_link(hostile_portfolio: Path) -> None:
+    from html.parser import HTMLParser
+
+    from journeymap.urls import scheme_of
+
+    hrefs: list[str] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            hrefs.extend(value or "" for name, value in attrs if name == "href")
+
+    for page in [hostile_portfolio / "index.html", *(hostile_portfolio / "teams").glob("*.html")]:
+        Links().feed(page.read_text(encoding="utf-8"))
+    into_hostile = [h for h in hrefs if "alert" in h]
+    assert into_hostile and all(h.startswith(("javascript%3Aalert%281%29/", "../javascript%3Aalert%281%29/"))
+                                for h in into_hostile), into_hostile
+    assert [h for h in hrefs if scheme_of(h) is not None] == []
+    index = (hostile_portfolio / "assets/search-index.js").read_text(encoding="utf-8")
+    assert '"url": "javascript:' not in index and '"url": "javascript%3Aalert%281%29/index.html"' in index

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import quote
 from collections.abc import Callable
 
 from ..model import SLUG, Touchpoint
@@ -46,6 +47,12 @@ evidence = _page_in("evidence")
 
 def touchpoint(item: Touchpoint) -> str:
     return f"{stage(item.stage)}#tp-{file_name(item.id)}"
+
+
+def folder(prefix: str) -> str:
+    """A portfolio journey's folder (`prefix`, "new-logo/") as it goes into a link: percent-encoded, so a
+    folder a pull request named `javascript:alert(1)` is a relative path, never a scheme, a query or an anchor."""
+    return quote(prefix, safe="/")
 
 
 def root_of(path: str) -> str:
