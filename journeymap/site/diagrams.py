@@ -82,6 +82,15 @@ def dot_quote(text: str) -> str:
     return '"' + text.translate(_DOT_ESCAPES) + '"'
 
 
+#: the control characters XML cannot hold, as their pictures (as dot_quote shows them)
+_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)}
+
+
+def xml_text(text: str) -> str:
+    """Text for the SVG's own title and description: escaped, and with nothing XML cannot hold."""
+    return escape(_NOT_XML.sub("\ufffd", text.translate(_CONTROL_PICTURES)))
+
+
 #: attributes that make dot write a link: only ever one of the site's own pages (links.is_own_page)
 _LINK_ATTRIBUTES = frozenset({"url", "href", "edgeurl", "edgehref", "headurl", "headhref", "tailurl", "tailhref",
                               "labelurl", "labelhref"})
@@ -161,8 +170,8 @@ def _inline(svg: str, name: str, title: str, description: str) -> str:
             f'id="{name}-svg"')
     svg = svg.replace("<svg", head, 1)
     head_end = svg.index(">") + 1
-    return (svg[:head_end] + f'<title id="{name}-title">{escape(title)}</title>'
-            f'<desc id="{name}-desc">{escape(description)}</desc>' + svg[head_end:])
+    return (svg[:head_end] + f'<title id="{name}-title">{xml_text(title)}</title>'
+            f'<desc id="{name}-desc">{xml_text(description)}</desc>' + svg[head_end:])
 
 
 def _graph(name: str) -> DotGraph:

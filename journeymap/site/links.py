@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import quote
 from collections.abc import Callable
+from urllib.parse import quote
 
 from ..model import SLUG, Touchpoint
 
