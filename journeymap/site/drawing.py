@@ -17,6 +17,14 @@ they were declared in; for a later graph of the same input it can vary from run 
 run, though the layout does not. So every drawing's clusters are put back in the
 order of their numbers (`_in_cluster_order`), and a diagram comes out byte for
 byte the same however it was batched.
+
+Every drawing, drawn now or read from the cache, is checked before it is used
+(`_refused_if_live`): a diagram is also a file of its own under diagrams/, opened
+with no Content-Security-Policy around it, so its SVG must be something that
+cannot run. Only the elements and attributes dot writes for our graphs are
+allowed, links only to the site's own pages; anything else, or SVG that is not
+well-formed XML, and the page shows a note instead of the diagram. diagrams.py
+quotes the DOT so this never happens; this is the second line.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import os
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +44,7 @@ import graphviz
 
 from ..cache import cache_dir, digest, write_atomically
 from ..workers import usable_cores
+from .links import is_own_page
 
 #: graphs at least this long (DOT statements) are drawn alone, so one slow graph cannot hold up the others
 LARGE_GRAPH_LINES = 1500
@@ -82,7 +92,7 @@ def draw_all(sources: Iterable[str], use_cache: bool = True) -> None:
     for source in missing:
         cached = _read(stored, keys[source])
         if cached is not None:
-            _drawn[source] = Drawing(cached)
+            _drawn[source] = _refused_if_live(Drawing(cached))
     missing = [s for s in missing if s not in _drawn]
     if not missing:
         return
@@ -93,7 +103,7 @@ def draw_all(sources: Iterable[str], use_cache: bool = True) -> None:
     with ThreadPoolExecutor(max_workers=cores) as pool:
         for chunk, drawings in zip(chunks, pool.map(_draw_chunk, chunks), strict=True):
             for source, drawn in zip(chunk, drawings, strict=True):
-                _drawn[source] = drawn
+                drawn = _drawn[source] = _refused_if_live(drawn)
                 if not drawn.note:
                     _write(stored, keys[source], drawn.svg)
 
@@ -158,11 +168,59 @@ def _in_cluster_order(svg: str) -> str:
     return svg[:starts[0]] + "".join([shape for _, shape in sorted(numbered)] + shapes[len(clusters):]) + svg[end:]
 
 
+_SVG = "{http://www.w3.org/2000/svg}"
+_XLINK = "{http://www.w3.org/1999/xlink}"
+#: what dot writes for our graphs: shapes, text, titles and links, nothing that runs, loads or styles
+SVG_ELEMENTS = frozenset(_SVG + name for name in ("svg", "g", "title", "desc", "text", "path", "polygon",
+                                                    "polyline", "ellipse", "a"))
+SVG_ATTRIBUTES = frozenset({
+    "id", "class", "width", "height", "viewBox", "transform", "fill", "fill-opacity", "stroke", "stroke-width",
+    "stroke-dasharray", "stroke-opacity", "d", "points", "cx", "cy", "rx", "ry", "x", "y", "text-anchor",
+    "font-family", "font-size", "font-weight", "font-style", "text-decoration", "baseline-shift", "target",
+    "role", "aria-labelledby",
+    _XLINK + "title", _XLINK + "href"})
+
+
+def what_could_run(svg: str) -> str | None:
+    """Why this SVG may not be published (something in it could run or load), or None when it may.
+
+    An allowlist, not a search for `<script>`: an element or attribute dot does not write for our
+    graphs (script, foreignObject, an on* handler, style, href) is refused whatever it is, and a
+    link must lead to one of the site's own pages.
+    """
+    try:
+        root = ElementTree.fromstring(svg.encode("utf-8"))
+    except ElementTree.ParseError as error:
+        return f"not well-formed XML ({error})"
+    for element in root.iter():
+        if element.tag not in SVG_ELEMENTS:
+            return f"a <{element.tag.removeprefix(_SVG)}> element"
+        for name, value in element.attrib.items():
+            if name not in SVG_ATTRIBUTES:
+                return f"a {name.replace(_XLINK, 'xlink:')} attribute"
+            if name == _XLINK + "href" and not is_own_page(value):
+                return f"a link to {value!r}, not a page of the site"
+    return None
+
+
+def _refused_if_live(drawn: Drawing) -> Drawing:
+    """The drawing, or in its place a note saying it was not published and why."""
+    reason = what_could_run(drawn.svg)
+    if reason is None:
+        return drawn
+    return Drawing(_placeholder_saying("Not shown: this drawing held something that could run."),
+                   f"This diagram is not shown: the SVG dot drew for it held {reason}, which a diagram of the "
+                   "site never carries. Report it as a journeymap bug, with the map that caused it.")
+
+
 def _placeholder(nodes: int) -> str:
+    return _placeholder_saying(f"Not drawn: {nodes} boxes are too many to lay out in time.")
+
+
+def _placeholder_saying(text: str) -> str:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
             '<svg xmlns="http://www.w3.org/2000/svg" width="420" height="40" viewBox="0 0 420 40">'
-            f'<text x="10" y="25" font-family="Helvetica" font-size="14">Not drawn: {nodes} boxes are too many '
-            'to lay out in time.</text></svg>\n')
+            f'<text x="10" y="25" font-family="Helvetica" font-size="14">{text}</text></svg>\n')
 
 
 @cache

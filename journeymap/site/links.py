@@ -7,7 +7,9 @@ relative and the site works from file://, a domain root or any subpath.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
+from urllib.parse import quote
 
 from ..model import SLUG, Touchpoint
 
@@ -47,6 +49,23 @@ def touchpoint(item: Touchpoint) -> str:
     return f"{stage(item.stage)}#tp-{file_name(item.id)}"
 
 
+def folder(prefix: str) -> str:
+    """A portfolio journey's folder (`prefix`, "new-logo/") as it goes into a link: percent-encoded, so a
+    folder a pull request named `javascript:alert(1)` is a relative path, never a scheme, a query or an anchor."""
+    return quote(prefix, safe="/")
+
+
 def root_of(path: str) -> str:
     """The prefix that leads from the page at `path` back to the site root."""
     return "../" * path.count("/")
+
+
+#: a page of the site as the build links to it: `../` steps, folder and file names of slugs (or
+#: `id-<hash>`, see file_name), `.html`, perhaps an anchor. No scheme, no `//`, no `?`, nothing else.
+_OWN_PAGE = re.compile(r"(?:\.\./)*(?:[a-z0-9][a-z0-9-]*/)*[a-z0-9][a-z0-9-]*\.html(?:#[a-z0-9][a-z0-9-]*)?")
+
+
+def is_own_page(url: str) -> bool:
+    """Whether `url` is a relative link to one of the site's own pages, the only links a diagram may carry:
+    a diagram's SVG is also a file of its own, opened with no Content-Security-Policy around it."""
+    return bool(_OWN_PAGE.fullmatch(url))

@@ -32,8 +32,8 @@ def portfolio_entries(journeys: list[Journey], teams: list[tuple[Owner, str]]) -
               for owner, page in teams]
     for journey in journeys:
         name = journey.title or journey.slug
-        result.append(_entry("journey", name, journey.prefix + links.INDEX, journey.description))
-        result += [{**e, "title": f"{e['title']} ({name})", "url": journey.prefix + e["url"],
+        result.append(_entry("journey", name, links.folder(journey.prefix) + links.INDEX, journey.description))
+        result += [{**e, "title": f"{e['title']} ({name})", "url": links.folder(journey.prefix) + e["url"],
                     "text": f"{e['text']} {name}", "journey": name} for e in entries(journey)]
     return result
 
