@@ -20,12 +20,12 @@ def join_inside(root: Path, relative: str) -> Path:
     Refused: an empty, `.` or `..` part, an absolute path, and a symbolic link at any step below
     `root` (existing or dangling: what it points at can change after any check, so no link is
     followed at all)."""
-    if relative.startswith(("/", "\\")) or any(
-            part in ("", ".", "..") for part in relative.replace("\\", "/").split("/")):  # `\` is a separator on Windows
+    parts = relative.replace("\\", "/").split("/")  # `\` is a separator on Windows
+    if relative.startswith(("/", "\\")) or any(part in ("", ".", "..") for part in parts):
         raise Outside(f"`{relative}` leads out of {root}")
     path = Path(root)
     for part in relative.split("/"):
         path = path / part
         if path.is_symlink():
-            raise Outside(f"`{relative}` passes through {path}, a link to {path.readlink()}")
+            raise Outside(f"{path} is a link to {path.readlink()}")
     return path

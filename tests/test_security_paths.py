@@ -125,3 +125,28 @@ def test_a_blob_larger_than_a_map_file_is_refused_from_its_size_without_being_re
     report = json.loads(child["stdout"])
     [refused] = [f for f in report["findings"]["introduced"] if f["file"] == "stages/huge.yaml"]
     assert "the file is 200.0 MB, more than the 5 MB a map file may have; it was not read" in refused["message"]
+
+
+# --- 1. init --force never writes through a link --------------------------------------------------------------
+
+@pytest.mark.parametrize("link, points_at", [
+    ("README.md", "outside/README.md"),  # dangling: the file it names does not exist yet
+    ("journey", "outside"),  # a folder init would fill
+])
+def test_init_force_refuses_a_link_in_the_folder_and_writes_nothing(tmp_path: Path, link: str,
+                                                                      points_at: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "notes.txt").write_text("ours\n")
+    (ours / link).symlink_to(tmp_path / points_at)
+
+    result = run_cli("init", "ours", "--force", cwd=tmp_path)
+
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in ours.iterdir()) == sorted(["notes.txt", link])  # all or nothing
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [message] = result.stderr.strip().splitlines()
+    assert f"a link to {tmp_path / points_at}" in message and "init never writes through a link" in message
+    assert f"ours/{link}" in message
