@@ -6,8 +6,10 @@ with the real git binary, trees crafted with `git mktree` the way an attacker wo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +152,98 @@ def test_init_force_refuses_a_link_in_the_folder_and_writes_nothing(tmp_path: Pa
     [message] = result.stderr.strip().splitlines()
     assert f"a link to {tmp_path / points_at}" in message and "init never writes through a link" in message
     assert f"ours/{link}" in message
+
+
+# --- 3. the cache and the build lock live only in a folder of the user's own ------------------------------------
+
+class _RunsCode:
+    """A pickle that creates `marker` as it is loaded: what a neighbour would leave in a cache they can write."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        return open, (str(self.marker), "w")
+
+
+def _poisoned_cache(cache_home: Path, root: Path, marker: Path) -> Path:
+    """The cache file `journeymap check root` would read, planted in XDG_CACHE_HOME/journeymap."""
+    folder = cache_home / "journeymap"
+    folder.mkdir(parents=True)
+    program = f"from journeymap.cache import Cache; print(Cache({str(root)!r}, enabled=False).path.name)"
+    name = subprocess.run([sys.executable, "-c", program], env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (folder / name).write_bytes(pickle.dumps(_RunsCode(marker)))
+    return folder
+
+
+@pytest.mark.parametrize("made_unsafe", ["owned by another user", "group-writable", "world-writable"])
+def test_a_cache_another_user_can_write_is_never_loaded(clean_map: Path, tmp_path: Path, made_unsafe: str) -> None:
+    marker = tmp_path / "code-ran"
+    folder = _poisoned_cache(tmp_path / "cache", clean_map, marker)
+    if made_unsafe == "owned by another user":
+        os.chown(folder, OTHER_UID, OTHER_UID)
+    else:
+        folder.chmod(0o770 if made_unsafe == "group-writable" else 0o777)
+    before = sorted(p.name for p in folder.iterdir())
+
+    result = run_cli("check", str(clean_map), env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    fresh = run_cli("check", str(clean_map), "--no-cache")
+
+    assert not marker.exists()
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing of ours is left for them either
+    assert (result.returncode, result.stdout) == (fresh.returncode, fresh.stdout) == (0, fresh.stdout)
+    [warning] = result.stderr.strip().splitlines()
+    assert warning.startswith(f"journeymap: warning: {folder} ")
+    assert ("belongs to another user (uid 4242)" if made_unsafe == "owned by another user" else
+            "may be written by others") in warning
+    assert "the cache there is not used" in warning and "XDG_CACHE_HOME" in warning
+
+
+def test_a_new_cache_folder_is_made_for_the_user_alone_and_is_used(clean_map: Path, tmp_path: Path) -> None:
+    cache_home = tmp_path / "cache"
+    first = run_cli("check", str(clean_map), env={"XDG_CACHE_HOME": str(cache_home)})
+    folder = cache_home / "journeymap"
+    assert first.returncode == 0 and first.stderr == ""
+    assert folder.stat().st_mode & 0o777 == 0o700 and folder.stat().st_uid == os.geteuid()
+    assert list(folder.glob("*.pickle"))
+
+
+def _build(clean_map: Path, tmp_path: Path, temporary: Path) -> subprocess.CompletedProcess:
+    return run_cli("build", str(clean_map), "-o", str(tmp_path / "site"), env={"TMPDIR": str(temporary)})
+
+
+def test_the_build_lock_is_not_a_name_another_user_can_create_first(clean_map: Path, tmp_path: Path) -> None:
+    # before, the lock was $TMPDIR/journeymap-<sha256 of the output>[:16].lock: anyone could predict it and
+    # plant a link there, and the build created (as the user) whatever file the link named
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    key = hashlib.sha256(os.fsencode((tmp_path / "site").resolve())).hexdigest()[:16]
+    victim = tmp_path / "created-by-the-build"
+    (temporary / f"journeymap-{key}.lock").symlink_to(victim)
+
+    result = _build(clean_map, tmp_path, temporary)
+
+    assert result.returncode == 0, result.stderr
+    assert not victim.exists()
+    lock_folder = temporary / f"journeymap-{os.geteuid()}"
+    assert lock_folder.stat().st_mode & 0o777 == 0o700 and list(lock_folder.iterdir()) == []  # no lock left
+
+
+@pytest.mark.parametrize("made_unsafe", ["owned by another user", "world-writable"])
+def test_a_build_refuses_a_lock_folder_another_user_controls(clean_map: Path, tmp_path: Path,
+                                                             made_unsafe: str) -> None:
+    temporary = tmp_path / "tmp"
+    lock_folder = temporary / f"journeymap-{os.geteuid()}"
+    lock_folder.mkdir(parents=True)
+    if made_unsafe == "owned by another user":
+        os.chown(lock_folder, OTHER_UID, OTHER_UID)
+    else:
+        lock_folder.chmod(0o777)
+
+    result = _build(clean_map, tmp_path, temporary)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists() and list(lock_folder.iterdir()) == []
+    [message] = [line for line in result.stderr.splitlines() if line.startswith("journeymap:")]  # after the findings
+    assert message.startswith(f"journeymap: {lock_folder} ") and "set TMPDIR to such a folder" in message
