@@ -247,3 +247,26 @@ def test_a_build_refuses_a_lock_folder_another_user_controls(clean_map: Path, tm
     assert not (tmp_path / "site").exists() and list(lock_folder.iterdir()) == []
     [message] = [line for line in result.stderr.splitlines() if line.startswith("journeymap:")]  # after the findings
     assert message.startswith(f"journeymap: {lock_folder} ") and "set TMPDIR to such a folder" in message
+
+
+# --- 1. metrics import edits no file through a link -----------------------------------------------------------
+
+def test_metrics_import_refuses_a_stage_file_that_is_a_link_even_in_a_dry_run(clean_map: Path,
+                                                                              tmp_path: Path) -> None:
+    # a link by absolute path that leads back inside passes the loader; the dry run's copy of the map kept
+    # it, so its "preview" edit landed in the real file
+    real = clean_map / ".real" / "adopt.yaml"
+    real.parent.mkdir()
+    os.replace(clean_map / "stages/adopt.yaml", real)
+    (clean_map / "stages/adopt.yaml").symlink_to(real)
+    figures = tmp_path / "figures.csv"
+    figures.write_text("stage,metric,period,value\nadopt,volume,2026-Q4,120\n")
+
+    result = run_cli("metrics", "import", str(figures), str(clean_map), "--dry-run")
+
+    assert real.read_text() == CLEAN_MAP["stages/adopt.yaml"]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"journeymap: stages/adopt.yaml: {clean_map / 'stages/adopt.yaml'} is a link to {real}: metrics import "
+        "edits map files in place, never through a link; put the file itself there instead of the link",
+        "journeymap: nothing was written"]
