@@ -270,3 +270,22 @@ def test_metrics_import_refuses_a_stage_file_that_is_a_link_even_in_a_dry_run(cl
         f"journeymap: stages/adopt.yaml: {clean_map / 'stages/adopt.yaml'} is a link to {real}: metrics import "
         "edits map files in place, never through a link; put the file itself there instead of the link",
         "journeymap: nothing was written"]
+
+
+# --- 1. the site writer writes no page through a link --------------------------------------------------------
+
+def test_a_page_is_never_written_through_a_link_or_out_of_the_site_folder(tmp_path: Path) -> None:
+    from journeymap.site.writer import UnsafeOutput, write_text
+
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    site.mkdir()
+    outside.mkdir()
+    (site / "assets").symlink_to(outside)
+    with pytest.raises(UnsafeOutput, match=r"^assets/app\.js: a page path that leads out of the site folder \(.*"
+                                           r"assets is a link to .*outside\); nothing was written$"):
+        write_text(site, "assets/app.js", "alert(1)")
+    with pytest.raises(UnsafeOutput, match=r"^\.\./index\.html: a page path that leads out of the site folder"):
+        write_text(site, "../index.html", "<p>")
+    assert list(outside.iterdir()) == [] and not (tmp_path / "index.html").exists()
+    write_text(site, "journeys/index.html", "<p>")  # an ordinary page is written as ever
+    assert (site / "journeys/index.html").read_text() == "<p>"
