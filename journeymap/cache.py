@@ -14,15 +14,18 @@ Entries are keyed by content, so a changed file is never served from the cache; 
 files are part of every key, so another version of journeymap never reads this one's entries; a
 file that cannot be read back (corrupt, truncated, foreign) is ignored and rewritten. `--no-cache`
 turns it off. The cache is the user's own, like pip's or mypy's: a pickle, read only from a folder
-only the user writes.
+only the user writes (`cache_dir` checks its owner and mode on every use; a folder that fails is
+passed over with a one-line warning, and the run has a fresh private folder instead).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -35,12 +38,62 @@ from . import __version__
 _FORMAT = 3
 
 
-def cache_dir() -> Path:
+class NotPrivate(Exception):
+    """A folder another user owns or may write in: what it holds may be theirs."""
+
+
+def private_folder(path: Path) -> Path:
+    """`path`, created with mode 0700 when missing; NotPrivate when it belongs to another user or others may
+    write in it (what is read from there, a pickle or a lock, could then be someone else's); OSError when
+    it cannot be created."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    status = path.stat()
+    if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
+        raise NotPrivate(f"{path} belongs to another user (uid {status.st_uid})")
+    if status.st_mode & 0o022:
+        raise NotPrivate(f"{path} may be written by others (mode {status.st_mode & 0o777:o})")
+    return path
+
+
+def configured_cache_dir() -> Path:
+    """Where the cache is meant to be, from the environment; `cache_dir` says whether it may be used."""
     explicit = os.environ.get("JOURNEYMAP_CACHE_DIR")
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "journeymap"
+
+
+def cache_dir() -> Path:
+    """The cache folder when it is the user's own; else a folder of this run alone, so nothing is read
+    that another user could have written (a pickle runs code as it loads) and the run carries on."""
+    folder = configured_cache_dir()
+    try:
+        return private_folder(folder)
+    except NotPrivate as error:
+        _warn_once(f"journeymap: warning: {error}, so the cache there is not used; set XDG_CACHE_HOME or "
+                   "JOURNEYMAP_CACHE_DIR to a folder only you can write")
+    except OSError:
+        pass  # cannot be created (a read-only home): no cache, as ever
+    return _this_run_only()
+
+
+@functools.cache
+def _warn_once(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@functools.cache
+def _this_run_only() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="journeymap-cache-"))  # 0700, new: nothing in it but ours
+    creator = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == creator:  # not a forked worker on its way out
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
+    return folder
 
 
 def digest(*parts: bytes | str) -> str:

@@ -4,7 +4,7 @@ The scaffold lives as real files in `journeymap/scaffold/` (the map in
 `journey/`, a README, the GitHub workflow, the pre-commit config, a .gitignore
 for the built site); init copies them, writes today's date as the last review,
 and adds the JSON Schemas the files' `$schema` comments point at. It never
-overwrites a file.
+overwrites a file, and never writes through a symbolic link.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from .inside import Outside, join_inside
 from .load import KINDS
 from .resources import scaffold_dir
 
 
 class InitRefused(Exception):
-    """The folder is not empty (without --force), or is not a folder."""
+    """The folder is not empty (without --force), is not a folder, or holds a link where a file would go."""
 
 
 def init_map(target: Path, force: bool = False, today: dt.date | None = None) -> list[Path]:
@@ -40,11 +41,24 @@ def init_map(target: Path, force: bool = False, today: dt.date | None = None) ->
         schema = json.dumps(schema_for(kind, rules.rule_ids()), indent=2, ensure_ascii=False) + "\n"
         files[Path("schemas") / f"{kind}.schema.json"] = schema
     written = []
-    for relative, text in files.items():
-        path = target / relative
+    for path, text in _targets(target, files):
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            with open(path, "x", encoding="utf-8") as file:  # "x": never through a link, never over a file
+                file.write(text)
+        except FileExistsError:
+            continue
         written.append(path)
     return written
+
+
+def _targets(target: Path, files: dict[Path, str]) -> list[tuple[Path, str]]:
+    """Where each file goes, all checked before any is written: a link in the folder (dangling or not) is
+    refused, since writing through it could put a file anywhere."""
+    try:
+        return [(join_inside(target, relative.as_posix()), text) for relative, text in files.items()]
+    except Outside as error:
+        raise InitRefused(f"{error}: init never writes through a link, which could lead out of {target}; "
+                          "remove the link, or give a new folder; nothing was written") from error

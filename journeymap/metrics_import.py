@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Checked
+from .inside import Outside, join_inside
 from .load import Document, parse_yaml
 from .model import Journey, Metric
 from .suggest import did_you_mean
@@ -115,7 +116,7 @@ def plan(checked: Checked, path: Path) -> tuple[list[Update], dict[str, tuple[st
     texts: dict[str, tuple[str, str]] = {}  # file -> (as it was, with every update so far)
     for update in updates:
         if update.file not in texts:
-            original = (checked.root / update.file).read_text(encoding="utf-8")
+            original = _stage_file(checked.root, update.file).read_text(encoding="utf-8")
             texts[update.file] = (original, original)
         original, current = texts[update.file]
         try:
@@ -123,6 +124,16 @@ def plan(checked: Checked, path: Path) -> tuple[list[Update], dict[str, tuple[st
         except EditProblem as error:
             raise ImportProblem([f"{update.file}: {error}; set `{update.stage}` {update.kind} by hand"]) from error
     return updates, texts
+
+
+def _stage_file(root: Path, file: str) -> Path:
+    """The stage file to edit, never a link: an edit made through one (even the --dry-run's, on a copy of
+    the map) would land wherever it points."""
+    try:
+        return join_inside(root, file)
+    except Outside as error:
+        raise ImportProblem([f"{file}: {error}: metrics import edits map files in place, never through a link; "
+                             "put the file itself there instead of the link"]) from error
 
 
 def _figures(checked: Checked, path: Path) -> tuple[list[Figure], list[str]]:

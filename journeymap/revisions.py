@@ -9,12 +9,15 @@ numbers and all.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .findings import Location
+from .inside import Outside, join_inside
+from .load import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from .check import Checked
@@ -61,37 +64,85 @@ def commit_of(where: MapInGit, revision: str) -> str:
 
 
 def export_map(where: MapInGit, commit: str, destination: Path) -> int:
-    """Write the map folder's files at `commit` into `destination`; returns how many (0: no map there)."""
-    listing = _git(where.repository, "ls-tree", "-r", "-z", "--full-tree", commit, "--", where.path or ".",
+    """Write the map folder's files at `commit` into `destination`; returns how many (0: no map there).
+
+    Trees come from whoever pushed the branch: a path that leads out of `destination` (a tree entry
+    named `..`) is refused before anything is written, and a blob larger than any map file is not
+    read at all; it becomes a file of that size holding nothing, which the loader refuses as it
+    refuses any file too large, without reading it."""
+    blobs = _map_blobs(where, commit)
+    targets = [_target(destination, relative, commit) for _, _, relative in blobs]
+    small = [(sha, target) for (sha, size, _), target in zip(blobs, targets, strict=True) if size <= MAX_FILE_BYTES]
+    try:
+        for (_, size, _), target in zip(blobs, targets, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if size > MAX_FILE_BYTES:
+                _placeholder(target, size)
+        _cat_blobs(where.repository, small)
+    except OSError as error:  # a hand-made tree: the same name twice, a file where a folder should be
+        raise RevisionProblem(f"cannot copy the map of commit {commit[:12]} out of git ({error}): "
+                              "its tree was not made by git add/commit; ask for the branch to be pushed "
+                              "again from an ordinary commit") from error
+    return len(blobs)
+
+
+def _map_blobs(where: MapInGit, commit: str) -> list[tuple[str, int, str]]:
+    """(sha, size, path relative to the map folder) of each regular file: sizes from the tree, nothing read."""
+    listing = _git(where.repository, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", where.path or ".",
                    problem=f"cannot list the files of {commit[:12]}")
     blobs = []
     for entry in filter(None, listing.split("\0")):
         meta, _, path = entry.partition("\t")
-        mode, kind, sha = meta.split()
+        mode, kind, sha, size = meta.split()
         if kind == "blob" and mode in ("100644", "100755"):  # symlinks and submodules are not map files
             relative = path[len(where.path) + 1:] if where.path else path
-            blobs.append((sha, relative))
-    contents = _cat_blobs(where.repository, [sha for sha, _ in blobs])
-    for (_, relative), content in zip(blobs, contents, strict=True):
-        target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    return len(blobs)
+            blobs.append((sha, int(size), relative))
+    return blobs
 
 
-def _cat_blobs(repository: Path, shas: list[str]) -> list[bytes]:
-    """Every blob in one `git cat-file --batch` call: one process however large the map."""
-    if not shas:
-        return []
-    output = subprocess.run(["git", "-C", str(repository), "cat-file", "--batch"], input="\n".join(shas).encode()
-                            + b"\n", capture_output=True, check=True).stdout
-    contents, position = [], 0
-    for _ in shas:
-        header_end = output.index(b"\n", position)
-        size = int(output[position:header_end].split()[2])
-        contents.append(output[header_end + 1:header_end + 1 + size])
-        position = header_end + 1 + size + 1
-    return contents
+def _target(destination: Path, relative: str, commit: str) -> Path:
+    try:
+        return join_inside(destination, relative)
+    except Outside as error:
+        raise RevisionProblem(f"commit {commit[:12]} holds `{relative}`, a path that leads out of the map "
+                              "folder; nothing was written: no map file is named `..`, so the "
+                              "branch was made by hand to reach files outside; do not review it with "
+                              "journeymap, and report it") from error
+
+
+def _placeholder(target: Path, size: int) -> None:
+    """A file of `size` bytes that takes no space (a sparse file): its size is all the loader looks at."""
+    with open(target, "xb") as file:
+        file.truncate(size)
+
+
+def _cat_blobs(repository: Path, blobs: list[tuple[str, Path]]) -> None:
+    """Every blob into its file in one `git cat-file --batch` call: one process however large the map,
+    and one blob in memory at a time."""
+    if not blobs:
+        return
+    with tempfile.TemporaryFile() as request:
+        request.write("".join(f"{sha}\n" for sha, _ in blobs).encode())
+        request.seek(0)
+        with subprocess.Popen(["git", "-C", str(repository), "cat-file", "--batch"], stdin=request,
+                              stdout=subprocess.PIPE) as git:
+            assert git.stdout is not None
+            try:
+                for sha, target in blobs:
+                    _copy_blob(git.stdout, sha, target)
+            finally:
+                git.kill()  # done, or given up: either way it must not wait on a pipe no one reads
+
+
+def _copy_blob(stream: IO[bytes], sha: str, target: Path) -> None:
+    """The next blob of a `cat-file --batch` stream into `target`."""
+    header = stream.readline().split()
+    if len(header) != 3:  # `<sha> missing`: a partial clone that has the tree but not the blob
+        raise RevisionProblem(f"git has no object {sha} (needed for {target.name}): fetch the branch in "
+                              "full (`git fetch --unshallow`, or no --filter)")
+    with open(target, "xb") as file:
+        file.write(stream.read(int(header[2])))
+    stream.read(1)  # the newline after each blob
 
 
 def _git(cwd: Path, *args: str, problem: str) -> str:
@@ -106,8 +157,6 @@ def _git(cwd: Path, *args: str, problem: str) -> str:
 
 def checked_at(where: MapInGit, commit: str) -> Checked | None:
     """The map as it was at `commit`, checked; None when the commit has no map at that path."""
-    import tempfile
-
     from .check import check_map
     from .load import MapNotFound
 

@@ -346,4 +346,4 @@ def test_the_lock_file_goes_with_its_holder_and_builds_still_take_turns(tmp_path
         thread.join(timeout=30)
     assert overlaps == [] and not any(thread.is_alive() for thread in threads)
     key = writer.hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
-    assert not (Path(tempfile.gettempdir()) / f"journeymap-{key}.lock").exists()
+    assert not (writer._lock_folder() / f"{key}.lock").exists()

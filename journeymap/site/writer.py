@@ -6,8 +6,8 @@ sees only what changed). A failed, interrupted or killed build leaves the previo
 was, or the new one whole, never a mix: on Linux the two folders are exchanged
 in one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, and the next
 build restores the old site if a kill fell between them. Builds of one output
-folder take turns through a lock file (in the temporary folder); leftovers of a killed build
-are removed by the next one.
+folder take turns through a lock file (in the user's own 0700 folder in the temporary folder);
+leftovers of a killed build are removed by the next one.
 """
 
 from __future__ import annotations
@@ -21,9 +21,12 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from typing import IO
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
+
+from ..cache import NotPrivate, private_folder
+from ..inside import Outside, join_inside
 
 MARKER = ".journeymap-site"
 #: how long a build waits for another build of the same folder before it gives up
@@ -74,7 +77,7 @@ def _locked(output: Path) -> Iterator[None]:
     thousands of files); a build that was waiting on the removed file sees that and locks the new one.
     """
     key = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]
-    lock_path = Path(tempfile.gettempdir()) / f"journeymap-{key}.lock"  # not beside the site: no clutter there
+    lock_path = _lock_folder() / f"{key}.lock"  # not beside the site: no clutter there
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         with open(lock_path, "a+") as lock:
@@ -87,6 +90,17 @@ def _locked(output: Path) -> Iterator[None]:
                 lock_path.unlink(missing_ok=True)  # while holding it, so no one can have locked the next one yet
                 fcntl.flock(lock, fcntl.LOCK_UN)
             return
+
+
+def _lock_folder() -> Path:
+    """The user's own folder in the temporary folder: a lock another user could create first, or link
+    elsewhere, would let them stall every build or have it create a file where they choose."""
+    folder = Path(tempfile.gettempdir()) / f"journeymap-{os.geteuid()}"
+    try:
+        return private_folder(folder)
+    except (NotPrivate, OSError) as error:
+        raise UnsafeOutput(f"{error}: builds take turns through a lock file there, so it must be a folder only "
+                           "you can write; remove it, or set TMPDIR to such a folder") from error
 
 
 def _wait_for(lock: IO, output: Path, deadline: float) -> None:
@@ -158,9 +172,11 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def write_text(folder: Path, path: str, text: str) -> None:
     """Write a page (or link the previous site's copy when its bytes are the same)."""
-    target = _absolute(folder / path)
-    if not target.is_relative_to(_absolute(folder)):  # ids are slugs; this guards against a template's path
-        raise UnsafeOutput(f"{path}: a page path that leads out of the site folder; nothing was written")
+    try:  # ids are slugs; this guards against a template's path, and a link no one should have made
+        target = _absolute(join_inside(folder, path))
+    except Outside as error:
+        raise UnsafeOutput(f"{path}: a page path that leads out of the site folder ({error}); nothing was "
+                           "written") from error
     target.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
     previous = previous_of(target)
