@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -525,6 +526,8 @@ class _Builder:
             return None
         except (ValueError, OverflowError):  # e.g. 2026-13-45 looks like a date but is none
             return node.value
+        if isinstance(value, float) and not math.isfinite(value):  # `.inf`, `.nan`, `1.0e+999`: no figure
+            return node.value  # stays text as written, so no inf or nan reaches a rule, a page or map.json
         if isinstance(value, dt.datetime):  # every date field is a day; a time of day adds nothing
             return value.date().isoformat()
         if isinstance(value, dt.date):

@@ -7,15 +7,17 @@ real process, as CI runs it on a pull request, under a time limit (and, for the 
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .conftest import CLEAN_MAP, line_of, run_cli, write_map
+from .conftest import CLEAN_MAP, edited, line_of, run_cli, write_map
 
 SPARK = "stages/spark.yaml"
 #: memory a check of a small map may take: ten times what one needs, a sliver of what a bomb takes
@@ -104,3 +106,140 @@ def test_a_merge_of_what_is_no_mapping_or_of_itself_is_a_finding_at_its_line(tmp
     for line, says in lines.items():
         assert any(f"map/{SPARK}:{line}:" in each and says in each for each in result.stdout.splitlines()), \
             result.stdout
+
+
+# ---- a text longer than a diagram can draw ----
+
+#: Graphviz's limit on one quoted text, in bytes; journeymap's on a text a diagram draws, in characters
+GRAPHVIZ_LIMIT, LABEL_LIMIT = 16_384, 1_000
+
+
+def _no_traceback(result: subprocess.CompletedProcess) -> str:
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "Graphviz failed" not in output, output[-2000:]
+    return output
+
+
+def test_a_name_longer_than_graphviz_takes_is_a_finding_check_and_build_agree_on(tmp_path: Path) -> None:
+    long_name = "A" * (GRAPHVIZ_LIMIT + 100)
+    files = {**CLEAN_MAP, SPARK: CLEAN_MAP[SPARK].replace("name: Sees an ad", f"name: {long_name}")
+             .replace("job: Notice that the old way costs too much", "job: " + "j" * (LABEL_LIMIT + 1))}
+    write_map(tmp_path / "map", files)
+    checked = run_cli("check", "map", "--strict", cwd=tmp_path)
+    _no_traceback(checked)
+    assert checked.returncode == 1
+    expected = {(line_of(files[SPARK], "name: AAA"), "`touchpoints[0].name`", f"{GRAPHVIZ_LIMIT + 100:,}"),
+                (line_of(files[SPARK], "job: jjj"), "`job`", f"{LABEL_LIMIT + 1:,}")}
+    for line, field, length in expected:
+        assert any(f"map/{SPARK}:{line}:" in each and f"{field} is {length} characters long, more than the "
+                   f"{LABEL_LIMIT:,}" in each for each in checked.stdout.splitlines()), checked.stdout
+    built = run_cli("build", "map", "-o", "site", cwd=tmp_path)
+    _no_traceback(built)
+    assert built.returncode == 1 and not (tmp_path / "site").exists()  # the same errors stop the build
+    kept_going = run_cli("build", "map", "-o", "site", "--keep-going", cwd=tmp_path)
+    _no_traceback(kept_going)
+    assert kept_going.returncode == 1
+    stage_page = (tmp_path / "site/stages/spark.html").read_text()
+    assert "A" * (LABEL_LIMIT - 1) + "…" in stage_page and long_name not in stage_page  # drawn, clipped
+    assert "<svg" in stage_page
+
+
+def test_texts_at_the_limit_in_the_widest_characters_still_draw(tmp_path: Path) -> None:
+    """Three texts of one label (a stage's name, its volume metric's name, and its job in the tooltip) at
+    the limit, in four-byte characters and quotes, the worst case for Graphviz's bytes: check and build pass."""
+    widest = ("😀\"" * LABEL_LIMIT)[:LABEL_LIMIT]
+    quoted = '"' + widest.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    stage = (CLEAN_MAP[SPARK].replace("name: Spark", f"name: {quoted}").replace("name: Visitors", f"name: {quoted}")
+             .replace("job: Notice that the old way costs too much", f"job: {quoted}")
+             .replace("name: Sees an ad", f"name: {quoted}")
+             .replace("handoff: Marketing passes the lead to CS in the CRM", f"handoff: {quoted}"))
+    write_map(tmp_path / "map", {**CLEAN_MAP, SPARK: stage})
+    checked = run_cli("check", "map", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    built = run_cli("build", "map", "-o", "site", cwd=tmp_path)
+    _no_traceback(built)
+    assert built.returncode == 0
+    page = html.unescape((tmp_path / "site/stages/spark.html").read_text())
+    assert widest[:40] in page and "<svg" in page
+
+
+# ---- numbers: finite and in range, and map.json strict JSON ----
+
+NOT_FINITE = edited({
+    SPARK: ("value: 1000\n    target: 1200",
+            "value: .inf\n    target: .nan\n    history: {2026-Q2: -.inf, 2026-Q3: 90}"),
+    "stages/adopt.yaml": ("cycle_time_days: 20", "cycle_time_days: .nan"),
+    "journey.yaml": ("cadence_days: 90", "cadence_days: .inf"),
+})
+NOT_FINITE = edited({SPARK: ("value: 0.3", "value: -.inf")}, NOT_FINITE)
+_COMPUTED_NOT_FINITE = re.compile(r"\b(inf|infinity|nan)\b", re.IGNORECASE)
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"map.json holds {constant}, which is no JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def _shows_no_computed_inf_or_nan(output: str) -> None:
+    """Only the values as written, quoted in a finding, may say inf or nan: no figure computed from them."""
+    for written in ("`.inf`", "`-.inf`", "`.nan`"):
+        output = output.replace(written, "")
+    assert not _COMPUTED_NOT_FINITE.search(output), _COMPUTED_NOT_FINITE.search(output)
+
+
+def test_inf_and_nan_are_findings_at_their_lines_saying_what_to_write(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", NOT_FINITE)
+    result = run_cli("check", "map", cwd=tmp_path)
+    output = _no_traceback(result)
+    assert result.returncode == 1
+    expected = [("journey.yaml", "cadence_days: .inf", "`review.cadence_days` is `.inf`", "whole number, e.g. 90"),
+                (SPARK, "value: .inf", "`metrics.volume.value` is `.inf`", "number, e.g. 1200"),
+                (SPARK, "target: .nan", "`metrics.volume.target` is `.nan`", "number, e.g. 1200"),
+                (SPARK, "history: {", "`metrics.volume.history.2026-Q2` is `-.inf`", "number, e.g. 1200"),
+                (SPARK, "value: -.inf", "`metrics.health.value` is `-.inf`", "number, e.g. 1200"),
+                ("stages/adopt.yaml", "cycle_time_days: .nan", "`cycle_time_days` is `.nan`", "number, e.g. 1200")]
+    lines = result.stdout.splitlines()
+    for file, written, says, write in expected:
+        place = f"map/{file}:{line_of(NOT_FINITE[file], written)}:"
+        assert any(place in each and "error [schema]" in each and says in each and f"write a finite {write}" in each
+                   for each in lines), (place, says, output)
+    _shows_no_computed_inf_or_nan(output)
+    assert "nan%" not in output
+
+
+def test_a_map_with_inf_and_nan_builds_strict_json_and_pages_without_them(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", NOT_FINITE)
+    result = run_cli("build", "map", "-o", "site", "--keep-going", cwd=tmp_path)
+    _shows_no_computed_inf_or_nan(_no_traceback(result))
+    assert result.returncode == 1
+    exported = _strict_json((tmp_path / "site/map.json").read_text())
+    spark = exported["stages"][0]  # type: ignore[index]
+    assert spark["metrics"]["volume"]["value"] is None and spark["metrics"]["volume"]["history"] == {"2026-Q3": 90}
+    assert exported["review"]["cadence_days"] == 90  # type: ignore[index]  # the default: .inf is no cadence
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text()
+        assert "nan%" not in text and "inf%" not in text and "Infinity" not in text, page
+
+
+def test_figures_in_range_whose_rate_overflows_build_strict_json(tmp_path: Path) -> None:
+    """1e-300 visitors then 10^15 accounts: each figure is in range, the rate between them is no float."""
+    files = edited({SPARK: ("value: 1000", "value: 1.0e-300"),
+                    "stages/adopt.yaml": ("value: 100", "value: 1000000000000000")})
+    write_map(tmp_path / "map", files)
+    result = run_cli("build", "map", "-o", "site", cwd=tmp_path)
+    output = _no_traceback(result)
+    _shows_no_computed_inf_or_nan(output)
+    exported = _strict_json((tmp_path / "site/map.json").read_text())
+    assert exported["transitions"][0]["conversion"] is None  # type: ignore[index]
+
+
+def test_a_number_beyond_any_figure_is_a_finding_with_the_range(tmp_path: Path) -> None:
+    files = edited({"stages/adopt.yaml": ("cycle_time_days: 20", "cycle_time_days: " + "9" * 400)})
+    write_map(tmp_path / "map", files)
+    result = run_cli("check", "map", cwd=tmp_path)
+    _no_traceback(result)
+    line = line_of(files["stages/adopt.yaml"], "cycle_time_days")
+    assert result.returncode == 1 and any(
+        f"map/stages/adopt.yaml:{line}:" in each and "write a value from 0 to 1,000,000,000,000,000" in each
+        for each in result.stdout.splitlines()), result.stdout
