@@ -342,6 +342,8 @@ def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Do
         line = explained.line + line_offset
         fix = replace(explained.fix, line=line) if explained.fix else None
         return None, [Problem("invalid-yaml", Location(rel, line, explained.column), explained.message, fix)]
+    except yaml.reader.ReaderError as error:
+        return None, [_unacceptable_character(error, text, rel, line_offset)]
     except yaml.YAMLError as error:
         return None, [Problem("invalid-yaml", Location(rel, 1, 1), f"not valid YAML: {error}")]
     finally:
@@ -357,6 +359,17 @@ def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Do
             return None, [Problem("invalid-yaml", Location(rel, *builder.mark(error.node)), str(error))]
         document.positions[()] = builder.mark(node)
     return document, problems
+
+
+def _unacceptable_character(error: yaml.reader.ReaderError, text: str, rel: str, line_offset: int) -> Problem:
+    """A character YAML does not allow in a file (a control character, such as an escape): at its line, and
+    named by its code, not written as itself (a terminal would act on it)."""
+    before = text[:error.position]
+    line, column = before.count("\n") + 1 + line_offset, error.position - (before.rfind("\n") + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return Problem("invalid-yaml", Location(rel, line, column),
+                   f"not valid YAML: unacceptable character #x{code:04x}: {error.reason}: delete it; to mean it, "
+                   "write it as an escape in double quotes, e.g. \"\\x1b\"")
 
 
 class _TooComplex(Exception):

@@ -243,3 +243,85 @@ def test_a_number_beyond_any_figure_is_a_finding_with_the_range(tmp_path: Path) 
     assert result.returncode == 1 and any(
         f"map/stages/adopt.yaml:{line}:" in each and "write a value from 0 to 1,000,000,000,000,000" in each
         for each in result.stdout.splitlines()), result.stdout
+
+
+# ---- text on the terminal ----
+
+#: what a terminal acts on instead of showing: escape (C0), carriage return, DEL, C1, bidirectional controls
+_OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ERASE = "\x1b[2K\x1b[1A"  # erase this line, go up one: a finding above would vanish from the screen
+HOSTILE_TEXT = edited({
+    # YAML's double-quoted escapes: \e is ESC, \x9b the one-byte CSI, \u202e RIGHT-TO-LEFT OVERRIDE
+    SPARK: ("name: Spark\n", 'name: "Spark\\e[2K\\e[1A\\x9b2K\\u202eecaps\\x7f"\n'),
+    "owners.yaml": ("name: Marketing team", 'name: "Market\\u2066ing\\u2069 \\u200f\\u202a team\\r"'),
+    "stages/adopt.yaml": ("  - id: welcome\n", '  - id: "wel\\ecome\\u202e\\r\\n  map/journey.yaml:1:1: error"\n'),
+})
+HOSTILE_TEXT[f"stages/evil{ERASE}\u202e.yaml"] = "id: evil\nname: Evil\n"
+HOSTILE_TEXT["evidence/raw.md"] = "---\ntitle: x\x1b[2K\nkind: interview\ndate: 2026-10-01\n---\nbody\n"
+
+
+def _assert_nothing_obeyed(output: str) -> None:
+    found = _OBEYED.search(output)
+    around = output[max(0, found.start() - 80):found.end() + 20] if found else ""
+    assert found is None, f"{found.group()!r} reached the terminal: {around!r}"
+
+
+def test_escape_codes_and_bidi_controls_in_names_ids_and_file_names_are_shown_escaped(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", HOSTILE_TEXT)
+    result = run_cli("check", "map", cwd=tmp_path, env={"FORCE_COLOR": "0"})
+    _no_traceback(result)
+    _assert_nothing_obeyed(result.stdout + result.stderr)
+    assert result.returncode == 1
+    shown = result.stdout
+    assert "Spark\\x1b[2K\\x1b[1A\\x9b2K\\u202eecaps\\x7f" in shown  # the reviewer sees what is there
+    assert "map/stages/evil\\x1b[2K\\x1b[1A\\u202e.yaml:1:1:" in shown
+    assert "wel\\x1bcome\\u202e\\r\\n  map/journey.yaml:1:1: error" in shown  # the forged line stays in its finding
+    assert not any(line.startswith("  map/journey.yaml:1:1: error\"") for line in shown.splitlines())
+    raw = line_of(HOSTILE_TEXT["evidence/raw.md"], "title:")
+    assert f"map/evidence/raw.md:{raw}:9: error [invalid-yaml] not valid YAML: unacceptable character #x001b" in shown
+
+
+def test_the_github_format_shows_them_escaped_in_one_annotation_each(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", HOSTILE_TEXT)
+    result = run_cli("check", "map", "--format", "github", cwd=tmp_path)
+    _no_traceback(result)
+    _assert_nothing_obeyed(result.stdout + result.stderr)
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in result.stdout.splitlines())
+    assert "evil\\x1b[2K\\x1b[1A\\u202e.yaml" in result.stdout
+
+
+def test_json_and_sarif_keep_the_text_exact_for_readers_and_raw_controls_off_the_terminal(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", HOSTILE_TEXT)
+    exact = "Spark\x1b[2K\x1b[1A\x9b2K\u202eecaps\x7f"  # as the map holds it, once YAML's escapes are read
+    messages = {}
+    for form in ("json", "sarif"):
+        result = run_cli("check", "map", "--format", form, cwd=tmp_path)
+        _assert_nothing_obeyed(result.stdout + result.stderr)
+        document = json.loads(result.stdout)
+        messages[form] = [f["message"] for f in document["findings"]] if form == "json" else [
+            r["message"]["text"] for r in document["runs"][0]["results"]]
+    assert all(any(exact in message for message in found) for found in messages.values()), messages
+    findings = json.loads(run_cli("check", "map", "--format", "json", cwd=tmp_path).stdout)["findings"]
+    assert f"stages/evil{ERASE}\u202e.yaml" in {finding["file"] for finding in findings}  # the exact name
+
+
+def test_build_reports_them_escaped_too(tmp_path: Path) -> None:
+    write_map(tmp_path / "map", HOSTILE_TEXT)
+    result = run_cli("build", "map", "-o", "site", "--keep-going", cwd=tmp_path)
+    _no_traceback(result)
+    _assert_nothing_obeyed(result.stdout + result.stderr)
+    assert result.returncode == 1 and "Spark\\x1b[2K" in result.stderr
+
+
+def test_printable_is_the_one_function_for_every_text_output() -> None:
+    """Its contract for the other outputs that will call it (diff's text, serve's log): what is escaped, what stays."""
+    from journeymap.printable import json_printable, printable
+
+    assert printable("a\x1b[2Kb\rc\x00d\x7fe\x9bf") == "a\\x1b[2Kb\\rc\\x00d\\x7fe\\x9bf"
+    bidi = "\u202ea\u202a\u2066b\u2069\u200e\u200f\u061c"
+    assert printable(bidi) == "\\u202ea\\u202a\\u2066b\\u2069\\u200e\\u200f\\u061c"
+    assert printable("one\ntwo") == "one\\ntwo" and printable("one\ntwo\r", lines=True) == "one\ntwo\\r"
+    assert printable("C:\\maps\tname — 発見 اكتشاف") == "C:\\maps\tname — 発見 اكتشاف"  # text people write stays
+    document = json.dumps({"name": "a\u202eb\x9bc\x1bd"}, ensure_ascii=False)
+    assert json.loads(json_printable(document)) == {"name": "a\u202eb\x9bc\x1bd"}
+    assert not _OBEYED.search(json_printable(document))
