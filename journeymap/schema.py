@@ -281,7 +281,7 @@ def _explain(error: Any, document: Document) -> list[Problem]:
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
         if _not_finite(instance) and ("number" in wanted or "integer" in wanted):
-            return [problem(_not_finite_message(where, instance, wanted, schema.get("description", "")))]
+            return [problem(_not_finite_message(where, instance, wanted, schema))]
         number = _number_written_as_text(instance) if "number" in wanted else None
         if number is not None:
             return [problem(f"{where} is `{instance}`: write the plain number `{number}` (units go in `unit:`; "
@@ -319,10 +319,12 @@ def _not_finite(value: Any) -> bool:
         return False
 
 
-def _not_finite_message(where: str, instance: str, wanted: str, description: str) -> str:
+def _not_finite_message(where: str, instance: str, wanted: str, schema: dict) -> str:
     whole = "integer" in wanted and "number" not in wanted
-    example = "90" if whole else "1200"
-    about = f" — {description}" if description else ""
+    example = 90 if whole else 1200
+    if schema.get("maximum") is not None and schema["maximum"] < example:  # emotion: -2..2
+        example = schema["maximum"]
+    about = f" — {schema['description']}" if schema.get("description") else ""
     return (f"{where} is `{instance}`, which is no figure: write a finite {'whole ' if whole else ''}number, "
             f"e.g. {example}{about}")
 

@@ -168,7 +168,7 @@ def test_texts_at_the_limit_in_the_widest_characters_still_draw(tmp_path: Path) 
 NOT_FINITE = edited({
     SPARK: ("value: 1000\n    target: 1200",
             "value: .inf\n    target: .nan\n    history: {2026-Q2: -.inf, 2026-Q3: 90}"),
-    "stages/adopt.yaml": ("cycle_time_days: 20", "cycle_time_days: .nan"),
+    "stages/adopt.yaml": ("cycle_time_days: 20", "cycle_time_days: .nan\nemotion: .nan"),
     "journey.yaml": ("cadence_days: 90", "cadence_days: .inf"),
 })
 NOT_FINITE = edited({SPARK: ("value: 0.3", "value: -.inf")}, NOT_FINITE)
@@ -198,7 +198,8 @@ def test_inf_and_nan_are_findings_at_their_lines_saying_what_to_write(tmp_path: 
                 (SPARK, "target: .nan", "`metrics.volume.target` is `.nan`", "number, e.g. 1200"),
                 (SPARK, "history: {", "`metrics.volume.history.2026-Q2` is `-.inf`", "number, e.g. 1200"),
                 (SPARK, "value: -.inf", "`metrics.health.value` is `-.inf`", "number, e.g. 1200"),
-                ("stages/adopt.yaml", "cycle_time_days: .nan", "`cycle_time_days` is `.nan`", "number, e.g. 1200")]
+                ("stages/adopt.yaml", "cycle_time_days: .nan", "`cycle_time_days` is `.nan`", "number, e.g. 1200"),
+                ("stages/adopt.yaml", "emotion: .nan", "`emotion` is `.nan`", "whole number, e.g. 2")]  # -2..2
     lines = result.stdout.splitlines()
     for file, written, says, write in expected:
         place = f"map/{file}:{line_of(NOT_FINITE[file], written)}:"
