@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import re
 
-#: C0 controls (but tab), DEL, C1 controls, and Unicode's bidirectional formatting characters:
-#: the embeddings and overrides (U+202A–U+202E), the isolates (U+2066–U+2069) and the marks
-#: (U+200E LRM, U+200F RLM, U+061C ALM)
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-#: what json.dumps(ensure_ascii=False) writes raw of the above: it escapes C0 itself
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Unicode's bidirectional formatting characters: the embeddings and overrides (U+202A–U+202E), the
+#: isolates (U+2066–U+2069) and the marks (U+200E LRM, U+200F RLM, U+061C ALM)
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: DEL, the C1 controls (U+0080–U+009F: U+009B is a one-byte CSI) and the bidirectional characters: what
+#: json.dumps(ensure_ascii=False) leaves raw (it escapes C0 itself)
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_BIDI}]")
+#: and the C0 controls but tab: newline too, or, for text of several lines, newline kept
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}]")
+_UNSAFE_BUT_NEWLINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 
 
-def printable(text: str, lines: bool = False) -> str:
+def printable(text: str, *, lines: bool = False) -> str:
     """`text` with every character a terminal would act on written as its escape: `\\x1b`, `\\r`, `\\u202e`.
 
     A tab is kept (it only moves the cursor on). A newline is escaped too (`\\n`): a finding, a log line
