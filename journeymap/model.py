@@ -7,6 +7,7 @@ absent, so every rule can still run over the rest of the map.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,12 @@ from .load import Document, Folder, Problem
 
 #: the format: every id is a slug; ids become file names, URLs and anchors
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: the largest number a map may write (a metric, a duration, a cadence): past it a figure is a slip of the
+#: keyboard, and float arithmetic and formatting stop being exact (the schema says so at its line)
+LARGEST_NUMBER = 10**15
+#: characters a text that reaches a diagram may have (a name, a job, a hand-off): Graphviz refuses a quoted
+#: text of 16,384 bytes, and a label joins up to three texts of up to 4 bytes a character (UTF-8), escaped
+LABEL_CHARS = 1000
 
 
 def percent(value: float | None) -> str:
@@ -399,7 +406,7 @@ class Journey:
             relative = expected = None
             if use_targets and conversion is not None:
                 expected = _ratio(source.volume.target, target.volume.target)  # type: ignore[union-attr]
-                relative = conversion / expected if expected else None
+                relative = _finite(conversion / expected) if expected else None
             result.append(Transition(source, target, conversion, relative, expected))
         return result
 
@@ -430,7 +437,12 @@ def _value(stage: Stage) -> float | None:
 def _ratio(before: float | None, after: float | None) -> float | None:
     if before is None or after is None or before <= 0:
         return None
-    return after / before
+    return _finite(after / before)
+
+
+def _finite(value: float) -> float | None:
+    """A computed figure, or None where it overflowed: 10^15 over 10^-300 is no rate a page can show."""
+    return value if math.isfinite(value) else None
 
 
 # ---- building the model from documents ----
@@ -441,9 +453,23 @@ def _text(data: Any, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _label(data: Any, key: str) -> str:
+    """Text that reaches a diagram, clipped to LABEL_CHARS: the schema reports a longer one, and a build
+    under --keep-going still draws every diagram (Graphviz would refuse the whole graph)."""
+    text = _text(data, key)
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+
+
 def _number(data: Any, key: str) -> float | None:
     value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return value if _is_figure(value) else None
+
+
+def _is_figure(value: Any) -> bool:
+    """A number the map can compute with: no bool, and within ±LARGEST_NUMBER (so never inf or nan, which no
+    comparison admits); anything else reads as absent, and the schema has said why."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and -LARGEST_NUMBER <= value <= LARGEST_NUMBER)
 
 
 def _mapping(data: Any, key: str) -> dict:
@@ -500,9 +526,9 @@ def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix
         persona=_text(data, "persona"),
         repo_url=_text(data, "repo_url").rstrip("/"),
         edit_branch=_text(data, "edit_branch") or "main",
-        cadence_days=int(_number(review, "cadence_days") or 90),
+        cadence_days=int(_number(review, "cadence_days") or 90),  # a figure: finite, so a whole number
         last_reviewed=_date(_text(review, "last_reviewed")),
-        phases=[Phase(_text(p, "id"), _text(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))
+        phases=[Phase(_text(p, "id"), _label(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))
                 for i, p in _items(data, "phases")],
         stage_order=stage_order,
         stage_files=[_stage(d) for d in _in_journey_order(folder.of_kind("stage"), stage_order)
@@ -536,7 +562,7 @@ def _in_journey_order(documents: list[Document], stage_order: list[tuple[str, Lo
 
 
 def _owner(document: Document, index: int, data: dict) -> Owner:
-    return Owner(_text(data, "id"), _text(data, "name"), _text(data, "department"), _text(data, "lead"),
+    return Owner(_text(data, "id"), _label(data, "name"), _text(data, "department"), _text(data, "lead"),
                  _text(data, "contact"), Origin(document, ("owners", index)))
 
 
@@ -554,8 +580,8 @@ def _stage(document: Document) -> Stage:
                for kind in ("volume", "health") if isinstance(metrics_data.get(kind), dict)}
     emotion = data.get("emotion")
     return Stage(
-        id=stage_id, name=_text(data, "name") or stage_id, phase=_text(data, "phase"),
-        description=_text(data, "description"), job=_text(data, "job"), milestone=_text(data, "milestone"),
+        id=stage_id, name=_label(data, "name") or stage_id, phase=_text(data, "phase"),
+        description=_text(data, "description"), job=_label(data, "job"), milestone=_text(data, "milestone"),
         emotion=emotion if isinstance(emotion, int) and not isinstance(emotion, bool) and -2 <= emotion <= 2
         else None,
         highs=_texts(data, "highs"), lows=_texts(data, "lows"), questions=_texts(data, "questions"),
@@ -568,24 +594,22 @@ def _stage(document: Document) -> Stage:
 def _metric(document: Document, kind: str, data: dict) -> Metric:
     history = _mapping(data, "history")
     return Metric(
-        kind=kind, name=_text(data, "name"), value=_number(data, "value"), target=_number(data, "target"),
+        kind=kind, name=_label(data, "name"), value=_number(data, "value"), target=_number(data, "target"),
         unit=_text(data, "unit"), better=_text(data, "better") or "higher", source=_text(data, "source"),
         # in the order written: periods such as "Jan 2026" do not sort as text
-        history=tuple((str(k), v) for k, v in history.items()
-                      if isinstance(v, (int, float)) and not isinstance(v, bool)),
+        history=tuple((str(k), v) for k, v in history.items() if _is_figure(v)),
         origin=Origin(document, ("metrics", kind)),
     )
 
 
 def _touchpoint(document: Document, stage_id: str, index: int, data: dict) -> Touchpoint:
-    owner = data.get("owner")
     return Touchpoint(
-        id=_text(data, "id"), name=_text(data, "name") or _text(data, "id"),
-        owner=owner.strip() or None if isinstance(owner, str) else None, stage=stage_id,
+        id=_text(data, "id"), name=_label(data, "name") or _text(data, "id"),
+        owner=_label(data, "owner") or None, stage=stage_id,  # drawn as its name when owners.yaml has none
         description=_text(data, "description"), channel=_text(data, "channel"),
         initiator=_text(data, "initiator"), intent=_text(data, "intent"),
         response_sla_hours=_number(data, "response_sla_hours"), source_system=_text(data, "source_system"),
-        next=_texts(data, "next"), handoff=_text(data, "handoff"),
+        next=_texts(data, "next"), handoff=_label(data, "handoff"),
         origin=Origin(document, ("touchpoints", index)),
     )
 

@@ -1,4 +1,9 @@
-"""Findings as text for people, JSON for tools and annotations for GitHub Actions."""
+"""Findings as text for people, JSON for tools and annotations for GitHub Actions.
+
+Messages and file names carry the map's own text, which a hostile branch writes: every text output shows
+it through `printable` (an escape sequence or a bidirectional override is shown escaped, never obeyed),
+and the JSON outputs through `json_printable` (the same characters as `\\u` escapes: the data unchanged).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .findings import Finding, Severity, summarize
+from .printable import json_printable, printable
 from .repository import repository_file
 from .words import plural
 
@@ -25,18 +31,19 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
     """`path:line:col: severity [rule] message`, grouped by file, then a one-line summary."""
     lines = []
     for file, group in groupby(findings, key=lambda f: f.location.file):
-        shown = _display_path(root, file)
+        shown = printable(_display_path(root, file))
         lines.append(click.style(shown, bold=True) if colour else shown)
         for finding in group:
             where = replace(finding.location, file=shown)
             severity = finding.severity.value
             if colour:
                 severity = click.style(severity, fg=_COLOUR[finding.severity], bold=True)
-            lines.append(f"  {where}: {severity} [{finding.rule}] {finding.message}")
+            lines.append(f"  {where}: {severity} [{finding.rule}] {printable(finding.message)}")
         lines.append("")
     counts = summarize(findings)
+    folder = printable(_display_path(root, "")) or "."
     summary = (f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
-               f"{counts['info']} info in {plural(files_checked, 'file')} of {_display_path(root, '') or '.'}/")
+               f"{counts['info']} info in {plural(files_checked, 'file')} of {folder}/")
     if colour:
         summary = click.style(summary, fg="red" if counts["errors"] else "green", bold=True)
     lines.append(summary)
@@ -44,8 +51,8 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
 
 
 def as_json(findings: list[Finding]) -> str:
-    return json.dumps({"findings": [f.as_dict() for f in findings], "summary": summarize(findings)},
-                      indent=2, ensure_ascii=False)
+    return json_printable(json.dumps({"findings": [f.as_dict() for f in findings], "summary": summarize(findings)},
+                                     indent=2, ensure_ascii=False))
 
 
 def as_github(findings: list[Finding], root: Path) -> str:
@@ -54,13 +61,14 @@ def as_github(findings: list[Finding], root: Path) -> str:
     lines = []
     for finding in findings:
         loc = finding.location
-        props = [f"file={_escape_property(repository_file(root, loc.file))}"]
+        props = [f"file={_escape_property(printable(repository_file(root, loc.file)))}"]
         if loc.line is not None:
             props.append(f"line={loc.line}")
             if loc.column is not None:
                 props.append(f"col={loc.column}")
         props.append(f"title={_escape_property(finding.rule)}")
-        lines.append(f"::{level[finding.severity]} {','.join(props)}::{_escape_data(finding.message)}")
+        message = printable(finding.message, lines=True)  # an annotation may have several lines: %0A
+        lines.append(f"::{level[finding.severity]} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines)
 
 
@@ -99,7 +107,7 @@ def as_sarif(checked: Checked) -> str:
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0",
            "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}]}
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return json_printable(json.dumps(log, indent=2, ensure_ascii=False))
 
 
 def wants_colour(stream_is_tty: bool) -> bool:

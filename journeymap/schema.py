@@ -8,17 +8,21 @@ reported once, by the rule that explains it best.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
 from .findings import Fix
 from .load import Document, Problem
+from .model import LABEL_CHARS, LARGEST_NUMBER
 from .suggest import closest
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 _text = {"type": "string"}
+#: text that reaches a diagram: Graphviz refuses the whole graph over a text too long (see model.LABEL_CHARS)
+_label = {"type": "string", "maxLength": LABEL_CHARS}
 _texts = {"type": "array", "items": {"type": "string"}}
 _meta = {"type": "object", "description": "free-form additions; never checked"}
 
@@ -45,19 +49,24 @@ def _date(description: str) -> dict:
             "description": description + " (ISO date, YYYY-MM-DD)"}
 
 
+def _figure(description: str, minimum: int = -LARGEST_NUMBER, kind: str = "number") -> dict:
+    """A number a person writes: in range, so never `.inf` or `.nan` (the loader keeps those as text)."""
+    return {"type": kind, "minimum": minimum, "maximum": LARGEST_NUMBER, "description": description}
+
+
 def _ids(description: str) -> dict:
     return _d(_texts, description)
 
 
 METRIC = _obj({
-    "name": _d(_text, "what is counted, e.g. Demos booked"),
-    "value": _d({"type": "number"}, "the figure for the current period"),
-    "target": _d({"type": "number"}, "the figure you aim for"),
+    "name": _d(_label, "what is counted, e.g. Demos booked"),
+    "value": _figure("the figure for the current period"),
+    "target": _figure("the figure you aim for"),
     "unit": _d(_text, "free text; `ratio` means a fraction shown as a percentage"),
     "better": {"enum": ["higher", "lower"],
                "description": "whether a higher or lower value is better (default higher)"},
     "source": _d(_text, "where the figure comes from, e.g. HubSpot"),
-    "history": {"type": "object", "additionalProperties": {"type": "number"},
+    "history": {"type": "object", "additionalProperties": _figure("the figure of a period"),
                 "description": "period -> value, e.g. {2026-Q2: 104}"},
 }, required=("name",), description="a stage metric")
 METRIC["allOf"] = [{
@@ -67,30 +76,30 @@ METRIC["allOf"] = [{
 
 TOUCHPOINT = _obj({
     "id": _d(_text, "a slug, unique across the map"),
-    "name": _d(_text, "what the customer meets"),
-    "owner": _d({"type": ["string", "null"]}, "an owners.yaml id"),
+    "name": _d(_label, "what the customer meets"),
+    "owner": _d({"type": ["string", "null"], "maxLength": LABEL_CHARS}, "an owners.yaml id"),
     "description": _d(_text, "what happens at this touchpoint"),
     "channel": _d(_text, "free text, e.g. video call"),
     "initiator": {"enum": ["company", "customer", "third-party"], "description": "who starts the interaction"},
     "intent": {"enum": ["high", "medium", "low"], "description": "how close to buying this signal is"},
-    "response_sla_hours": _d({"type": "number", "minimum": 0}, "hours within which the owner responds"),
+    "response_sla_hours": _figure("hours within which the owner responds", minimum=0),
     "source_system": _d(_text, "where the interaction is recorded, e.g. Salesforce"),
     "next": _ids("touchpoint ids this one hands on to"),
-    "handoff": _d(_text, "how a change of owner is handled"),
+    "handoff": _d(_label, "how a change of owner is handled"),
 }, required=("id", "name"), description="a touchpoint")
 
 STAGE = _obj({
     "id": _d(_text, "a slug equal to the file name"),
-    "name": _d(_text, "the stage's name"),
+    "name": _d(_label, "the stage's name"),
     "phase": _d(_text, "a phases id from journey.yaml"),
     "description": _d(_text, "what happens in this stage"),
-    "job": _d({"type": ["string", "null"]}, "the customer's job at this stage"),
+    "job": _d({"type": ["string", "null"], "maxLength": LABEL_CHARS}, "the customer's job at this stage"),
     "milestone": _d(_text, "the customer's progress, not an internal KPI"),
     "emotion": {"type": "integer", "minimum": -2, "maximum": 2, "description": "-2..2, low..high"},
     "highs": _ids("what delights the customer here"),
     "lows": _ids("what frustrates the customer here"),
     "questions": _ids("what the customer keeps asking here"),
-    "cycle_time_days": _d({"type": "number", "minimum": 0}, "median days prospects spend here"),
+    "cycle_time_days": _figure("median days prospects spend here", minimum=0),
     "metrics": _obj({"volume": METRIC, "health": METRIC}, description="a volume and a health metric"),
     "evidence": _ids("evidence/*.md ids (file stems)"),
     "touchpoints": {"type": "array", "items": TOUCHPOINT, "description": "every interaction in this stage"},
@@ -110,13 +119,13 @@ def journey_schema(rule_ids: list[str]) -> dict:
                         "`templates`); without it the bundled templates render the site, whatever templates/ "
                         "folder exists (docs/templates.md)"),
         "review": _obj({
-            "cadence_days": _d({"type": "integer", "minimum": 1}, "days between reviews (default 90)"),
+            "cadence_days": _figure("days between reviews (default 90)", minimum=1, kind="integer"),
             "last_reviewed": _date("when the map was last reviewed"),
             "reviewers": _ids("who reviewed it"),
         }, required=("last_reviewed",), description="when the map is reviewed"),
         "phases": {"type": "array", "items": _obj({
             "id": _d(_text, "a slug"),
-            "name": _d(_text, "the phase's name"),
+            "name": _d(_label, "the phase's name"),
             "goal": _d(_text, "the phase's primary goal"),
         }, required=("id", "name"), description="a phase"),
             "description": "optional groups of stages (awareness, decision, success), each with its goal"},
@@ -130,7 +139,7 @@ def journey_schema(rule_ids: list[str]) -> dict:
 
 OWNERS = _obj({"owners": {"type": "array", "items": _obj({
     "id": _d(_text, "a slug"),
-    "name": _d(_text, "the team's name"),
+    "name": _d(_label, "the team's name"),
     "department": _d(_text, "e.g. Marketing, Sales, Customer Success"),
     "lead": _d(_text, "who leads the team"),
     "contact": _d(_text, "e.g. a Slack channel"),
@@ -275,6 +284,8 @@ def _explain(error: Any, document: Document) -> list[Problem]:
     if error.validator == "type":
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        if _not_finite(instance) and ("number" in wanted or "integer" in wanted):
+            return [problem(_not_finite_message(where, instance, wanted, schema))]
         number = _number_written_as_text(instance) if "number" in wanted else None
         if number is not None:
             return [problem(f"{where} is `{instance}`: write the plain number `{number}` (units go in `unit:`; "
@@ -288,13 +299,38 @@ def _explain(error: Any, document: Document) -> list[Problem]:
                         "[trigger, research]`")]
     if error.validator == "format":
         return [problem(f"{where} is `{instance}`, which is no calendar date: write a real date as YYYY-MM-DD")]
+    if error.validator == "maxLength":
+        return [problem(f"{where} is {len(instance):,} characters long, more than the {error.validator_value:,} "
+                        "a diagram can draw (Graphviz refuses a text of 16,384 bytes, and a label joins several): "
+                        "shorten it, and put the detail in `description:`")]
     if error.validator in ("minimum", "maximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
-        allowed = f"from {low} to {high}" if low is not None and high is not None else (
-            f"of at least {low}" if low is not None else f"of at most {high}")
+        allowed = f"from {low:,} to {high:,}" if low is not None and high is not None else (
+            f"of at least {low:,}" if low is not None else f"of at most {high:,}")
         return [problem(f"{where} is {instance}: write a value {allowed}"
                         + (f" ({schema['description']})" if schema.get("description") else ""))]
     return [problem(f"{where}: {error.message}")]
+
+
+def _not_finite(value: Any) -> bool:
+    """`.inf`, `-.inf`, `.nan` (YAML's spellings) or `1.0e+999`, kept as text by the loader: no figure."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower().replace(".inf", "inf").replace(".nan", "nan")
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _not_finite_message(where: str, instance: str, wanted: str, schema: dict) -> str:
+    whole = "integer" in wanted and "number" not in wanted
+    example = 90 if whole else 1200
+    if schema.get("maximum") is not None and schema["maximum"] < example:  # emotion: -2..2
+        example = schema["maximum"]
+    about = f" — {schema['description']}" if schema.get("description") else ""
+    return (f"{where} is `{instance}`, which is no figure: write a finite {'whole ' if whole else ''}number, "
+            f"e.g. {example}{about}")
 
 
 def _number_written_as_text(value: Any) -> str | None:

@@ -263,9 +263,9 @@ def test_a_document_without_positions_points_at_its_start() -> None:
 
 
 def test_a_control_character_is_one_problem_for_the_file() -> None:
-    # PyYAML's reader rejects it before parsing, without a line: the finding points at the file's start
+    # PyYAML's reader rejects it before parsing, with its position: the finding points at its line and column
     document, problems = parse_yaml("a: 1\nb: \x07\n", "f.yaml", "stage")
-    assert document is None and [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("f.yaml", 1, 1))]
+    assert document is None and [(p.rule, p.location) for p in problems] == [("invalid-yaml", Location("f.yaml", 2, 4))]
     assert problems[0].message.startswith("not valid YAML: unacceptable character #x0007")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from ..workers import can_fork, forked_map, usable_cores
 from . import incremental, links
 from .diagrams import Diagram
 from .drawing import draw_all
-from .export import export
+from .export import export_json
 from .pages import Page, Site, pages
 from .search import search_index
 from .templates import Sandbox, TemplateProblem, choose, unused_note
@@ -245,7 +244,7 @@ def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journe
         write_text(folder, diagram.file, diagram.standalone())
     _copy_assets(folders, folder / "assets")
     write_text(folder, "assets/search-index.js", search_index(journey))
-    write_text(folder, "map.json", json.dumps(export(journey, findings), indent=2, ensure_ascii=False) + "\n")
+    write_text(folder, "map.json", export_json(journey, findings))
     return len(all_pages)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -58,3 +59,10 @@ def export(journey: Journey, findings: list[Finding]) -> dict:
         "evidence": [{**_plain(note), "body": note.body} for note in journey.evidence],
         "findings": [finding.as_dict() for finding in findings],
     }
+
+
+def export_json(journey: Journey, findings: list[Finding]) -> str:
+    """map.json's text: strict JSON, which every reader takes. The model holds no inf or nan (the loader keeps
+    `.inf` as text, computed rates that overflow read as absent); should one appear anyway, the build stops
+    here rather than publish `Infinity`, which JSON has no word for."""
+    return json.dumps(export(journey, findings), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
