@@ -289,7 +289,7 @@ def test_diff_notes_templates_added_removed_and_edited_in_every_format(repo: Pat
             "style.css` added, `journey/templates/index.html` added, `templates/brief.html` edited)") in text
     markdown = diff(repo, "markdown").stdout
     assert ("> **Note** `templates-changed`: the change touches the map's own templates "
-            "(`journey/templates/assets/style.css` added") in markdown
+            "\\(`journey/templates/assets/style.css` added") in markdown  # text around code spans is escaped
     (repo / "templates/brief.html").unlink()
     assert {"path": "templates/brief.html", "change": "removed"} in notes(repo)[0]["files"]
 
