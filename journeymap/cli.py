@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
+from .printable import printable
 from .words import plural
 
 if TYPE_CHECKING:
@@ -29,8 +30,13 @@ def _run_check(source: str | None, example: bool = False, use_cache: bool = True
     try:
         return check_map(locate_map(source, example, _usage()), use_cache=use_cache)
     except MapNotFound as error:
-        click.echo(f"journeymap: {error}", err=True)
+        _complain(error)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _complain(problem: object) -> None:
+    """One line (or a few, as the problem has them) on stderr; map text in it is shown, never obeyed."""
+    click.echo(printable(f"journeymap: {problem}", lines=True), err=True)
 
 
 def _usage() -> str:
@@ -112,7 +118,7 @@ def check(source: str | None, example: bool, output_format: str, strict: bool, f
         from . import fixes
 
         _, texts, renames = fixes.plan(checked.root, checked.findings)
-        click.echo(fixes.diff(texts, renames), nl=False)
+        click.echo(printable(fixes.diff(texts, renames), lines=True), nl=False)
         sys.exit(EXIT_FAILED if texts or renames else EXIT_OK)  # as `ruff --diff`: 1 when there is a fix to make
     if fix:
         checked = _fix(checked, source, example)
@@ -216,9 +222,9 @@ def _build_site(checked: Checked, output: Path, templates: Path | None, use_cach
         click.echo("journeymap: Graphviz's `dot` is not installed; install it with `sudo apt-get install "
                    "graphviz`, `brew install graphviz` or `winget install Graphviz.Graphviz`", err=True)
     except (UnsafeOutput, TemplateProblem) as error:
-        click.echo(f"journeymap: {error}", err=True)
+        _complain(error)
     except graphviz.CalledProcessError as error:
-        click.echo(f"journeymap: Graphviz failed to draw a diagram: {error.stderr or error}", err=True)
+        _complain(f"Graphviz failed to draw a diagram: {error.stderr or error}")
     sys.exit(EXIT_UNUSABLE)
 
 
@@ -232,7 +238,7 @@ def init(directory: str, force: bool) -> None:
     try:
         written = init_map(Path(directory), force)
     except InitRefused as error:
-        click.echo(f"journeymap: {error}", err=True)
+        _complain(error)
         sys.exit(EXIT_UNUSABLE)
     for path in written:
         click.echo(f"wrote {path}")
@@ -262,7 +268,7 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
     try:
         folder = locate_map(source, example, _usage())
     except MapNotFound as error:
-        click.echo(f"journeymap: {error}", err=True)
+        _complain(error)
         sys.exit(EXIT_UNUSABLE)
 
     def ready(url: str) -> None:
@@ -276,7 +282,7 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
         run(folder, Path(templates) if templates else None, host, port, lambda line: click.echo(line, err=True),
             ready)
     except ServeProblem as error:
-        click.echo(f"journeymap: {error}", err=True)
+        _complain(error)
         sys.exit(EXIT_UNUSABLE)
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
@@ -322,12 +328,12 @@ def metrics_import(csv_file: str, source: str | None, example: bool, dry_run: bo
         updates, texts = plan(checked, Path(csv_file))
     except ImportProblem as error:
         for problem in error.problems:
-            click.echo(f"journeymap: {problem}", err=True)
+            _complain(problem)
         click.echo("journeymap: nothing was written", err=True)
         sys.exit(EXIT_FAILED)
     for update in updates:
-        click.echo(f"{update.stage} {update.kind}: {update.old if update.old is not None else '—'} → "
-                   f"{update.new:g} ({', '.join(f'{p}: {v:g}' for p, v in sorted(update.periods.items()))})")
+        click.echo(printable(f"{update.stage} {update.kind}: {update.old if update.old is not None else '—'} → "
+                             f"{update.new:g} ({', '.join(f'{p}: {v:g}' for p, v in sorted(update.periods.items()))})"))
     _print_derived_changes(checked, texts)
     if dry_run:
         click.echo("(dry run: nothing written)")
@@ -434,7 +440,7 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
                               "give the folder that holds journey.yaml at both revisions")
         templates = templates_changed(where, base_commit, head_commit, base, head)
     except (MapNotFound, RevisionProblem) as error:
-        click.echo(f"journeymap: {error}", err=True)
+        _complain(error)
         sys.exit(EXIT_UNUSABLE)
     result = compare(base, head)
     result.templates = templates

@@ -12,6 +12,7 @@ from typing import Any
 from .diff import KINDS, ConversionChange, MapDiff, Moved
 from .findings import Finding, Location
 from .model import percent
+from .printable import json_printable, printable
 from .words import plural
 
 #: the hidden line the GitHub Action looks for, to update its one comment instead of adding another
@@ -251,7 +252,7 @@ def as_text(diff: MapDiff) -> str:
         for finding, _ in found:
             lines.append(f"  {status} {finding.severity.value} [{finding.rule}] {finding.location}: "
                          f"{finding.message}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # each line one line, whatever the map's text holds
 
 
 # ---- JSON ----
@@ -285,7 +286,7 @@ def as_json(diff: MapDiff, link: Linker) -> str:
                    "templates_line": dict(zip(("old", "new"), n.setting, strict=True)) if n.setting else None}
                   for n in [diff.templates] if n],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    return json_printable(json.dumps(document, indent=2, ensure_ascii=False, default=str))
 
 
 def _figure_json(figure: Moved) -> dict:

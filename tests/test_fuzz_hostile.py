@@ -5,8 +5,10 @@ Each example writes attacker text (DOT metacharacters, HTML/SVG/JS payloads,
 links) into ids (with `invalid-id: off`), names, descriptions and a brief's front
 matter, builds the site with the real command, and checks every surface it reaches
 (SURFACES): each SVG is XML with nothing that could run, each HTML page holds only
-the elements and attributes our templates emit, and each diagram has exactly the
-boxes of its stage. A few examples, no deadline: every one is a whole build.
+the elements and attributes our templates emit, each diagram has exactly the
+boxes of its stage, the terminal (check's text and GitHub output, diff's text)
+shows no control or bidi character raw, and diff's Markdown pull-request comment
+renders with no element the payload wrote. A few examples, no deadline: every one is a whole build.
 Set JOURNEYMAP_FUZZ_EXAMPLES for a longer run.
 """
 
@@ -14,22 +16,28 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import subprocess
 import tempfile
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from journeymap.check import check_map
+from journeymap.diff_report import COMMENT_MARKER
 from journeymap.site.drawing import what_could_run
 from journeymap.site.links import file_name
 from journeymap.urls import is_safe
 
 from .conftest import CLEAN_MAP, EXAMPLE, run_cli, write_map
+from .gitrepo import commit_all, init_repo
 
 EXAMPLES = max(3, int(os.environ.get("JOURNEYMAP_FUZZ_EXAMPLES", "120")) // 24)
 FRAGMENTS = ["\\", '"', "'", "{", "}", "[", "]", ";", "=", "<", ">", "#", "\n", "\r", "->", "--", "&amp;", "\\N",
@@ -141,13 +149,48 @@ def diagrams_have_exactly_the_stages_boxes(folder: Path, site: Path, ours: set[t
         assert len(boxes) == len(inside | linked) + 0, path.name
 
 
+#: what a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1, and the
+#: bidirectional embeddings, overrides, isolates and marks (Unicode's Bidi_Control characters)
+TERMINAL_ACTS_ON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_shows_nothing_raw(folder: Path, site: Path, ours: set[tuple[str, str]]) -> None:
+    """check's text and GitHub output, and diff's text, show control and bidi characters escaped."""
+    outputs = [run_cli("check", str(folder), "--format", form) for form in ("text", "github")]
+    outputs.append(_review(folder, "text"))
+    for result in outputs:
+        assert "Traceback" not in result.stderr, result.stderr
+        for stream in (result.stdout, result.stderr):
+            assert not TERMINAL_ACTS_ON.search(stream), stream
+
+
+def review_comment_is_text(folder: Path, site: Path, ours: set[tuple[str, str]]) -> None:
+    """diff's Markdown comment, rendered as GitHub would, holds no element the payload wrote, nor the marker."""
+    comment = _review(folder, "markdown")
+    assert comment.returncode == 0, comment.stderr
+    assert comment.stdout.count(COMMENT_MARKER) == 1
+    tags = _Markup()
+    tags.feed(markdown.markdown(comment.stdout, extensions=["tables"]))
+    assert {tag for tag, _ in tags.pairs} <= REVIEW_TAGS, comment.stdout
+
+
+#: the elements diff's own Markdown makes: headings, notes, bold summaries, tables, code spans
+REVIEW_TAGS = {"h3", "h4", "p", "strong", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code"}
+
+
+def _review(folder: Path, form: str) -> subprocess.CompletedProcess:
+    """`diff` of the clean map against the hostile one, in a real git repository beside the map."""
+    repo = init_repo(folder.parent / f"repo-{form}")
+    write_map(repo / "journey", CLEAN_MAP)
+    commit_all(repo, "the clean map")
+    shutil.rmtree(repo / "journey")
+    shutil.copytree(folder, repo / "journey")
+    return run_cli("diff", "journey", "--base", "HEAD", "--format", form, cwd=repo)
+
+
 Surface = Callable[[Path, Path, set], None]
-#: HOOK for further outputs of the same map: the terminal output of `check` and the Markdown pull-request
-#: comment of `diff` are added here (as functions taking the map folder, the site and our markup) by the
-#: engineer who fixes those surfaces.
-OTHER_SURFACES: list[Surface] = []
 SURFACES: list[Surface] = [svgs_hold_nothing_that_runs, pages_hold_only_our_markup,
-                           diagrams_have_exactly_the_stages_boxes, *OTHER_SURFACES]
+                           diagrams_have_exactly_the_stages_boxes, terminal_shows_nothing_raw, review_comment_is_text]
 
 #: no shrinking: each step is a whole build, and the failing map is printed as it was generated
 FUZZING = settings(deadline=None, database=None, max_examples=EXAMPLES, phases=[Phase.explicit, Phase.generate],
@@ -155,8 +198,14 @@ FUZZING = settings(deadline=None, database=None, max_examples=EXAMPLES, phases=[
                                           HealthCheck.function_scoped_fixture])
 
 
+#: one attack on every surface at once, always tried first: a backtick ends a code span early, so what follows
+#: it is prose, where a link, an image, HTML, emphasis and a terminal's escape codes would all be live
+EVERY_ATTACK = "x`\\ **b** [l](https://evil.example) ![i](x.png) <img src=x onerror=alert(1)> \x1b[2K\u202e\""
+
+
 @settings(FUZZING)
 @given(files=hostile_maps())
+@example(files=shaped([EVERY_ATTACK + str(slot) for slot in range(6)]))
 def test_attacker_text_stays_text_on_every_surface(files: dict[str, str], our_markup: set[tuple[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = write_map(Path(scratch) / "map", files)
