@@ -86,7 +86,8 @@ def as_markdown(diff: MapDiff, link: Linker) -> str:
     if diff.templates:
         lines += [f"> **Note** `{diff.templates.ID}`: {_escape_message(diff.templates.message)}", ""]
     if not diff.has_journey_changes:
-        lines.append("Only comments, key order or layout changed.")
+        lines.append("The journey itself is unchanged." if diff.templates else
+                     "Only comments, key order or layout changed.")
         return "\n".join(lines) + "\n"
     for kind in KINDS:
         rows = [_change_row(c, link) for c in diff.changes if c.kind == kind]

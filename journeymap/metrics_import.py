@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,6 +188,8 @@ def _number(text: str, metric: Metric) -> tuple[float | None, str]:
         value = float(cleaned.rstrip("%"))
     except ValueError:
         return None, f"`{text}` is not a number: write digits, such as 1200, 0.42 or 42%"
+    if not math.isfinite(value) or abs(value) > 10**15:  # float() reads inf and nan; the map holds figures
+        return None, f"`{text}` is no figure: write a finite number, such as 1200, 0.42 or 42%"
     if percent:
         if not metric.is_ratio:
             return None, f"`{text}` is a percentage, but this {metric.kind} metric is not a ratio: write the count"

@@ -68,6 +68,14 @@ def test_one_bad_row_writes_nothing_and_names_its_line(tmp_path: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
+@pytest.mark.parametrize("figure", ["inf", "-Infinity", "nan", "1e999", "NaN%"])
+def test_a_figure_that_is_no_number_a_map_can_hold_is_refused(tmp_path: Path, figure: str) -> None:
+    repo, result = _import(tmp_path, f"stage,metric,period,value\nadopt,volume,2026-Q4,{figure}\n".encode())
+    assert result.returncode == 1 and "nothing was written" in result.stderr
+    assert f"figures.csv:2: `{figure}` is no figure: write a finite number" in result.stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_dry_run_prints_the_changes_and_writes_nothing(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     (tmp_path / "figures.csv").write_text("stage,metric,period,value\nadopt,volume,2026-Q4,150\n")

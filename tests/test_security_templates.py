@@ -290,6 +290,7 @@ def test_diff_notes_templates_added_removed_and_edited_in_every_format(repo: Pat
     markdown = diff(repo, "markdown").stdout
     assert ("> **Note** `templates-changed`: the change touches the map's own templates "
             "\\(`journey/templates/assets/style.css` added") in markdown  # text around code spans is escaped
+    assert "The journey itself is unchanged." in markdown and "Only comments" not in markdown  # a template is no layout
     (repo / "templates/brief.html").unlink()
     assert {"path": "templates/brief.html", "change": "removed"} in notes(repo)[0]["files"]
 
