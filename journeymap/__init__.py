@@ -1,3 +1,3 @@
 """journeymap: B2B customer journey maps as YAML in git, checked like code, published as a site."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

@@ -330,3 +330,14 @@ def test_the_command_leaves_with_its_exit_code_and_all_its_output(exits: str, co
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env=environment)
     assert (done.returncode, done.stderr.strip()) == (code, said)
     assert done.stdout == ("".join(f"{n}\n" for n in range(3000)) if "print" in exits else "")
+
+
+def test_the_version_the_command_reports_is_the_one_released() -> None:
+    """`--version`, SARIF's tool version and the cache key all read journeymap.__version__; a release sets
+    pyproject.toml's (docs/releasing.md), and the scaffold's pre-commit rev names that release."""
+    import tomllib
+
+    released = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert run_cli("--version").stdout.strip().endswith(released)
+    scaffold = (ROOT / "journeymap/scaffold/.pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert f"rev: v{released}" in scaffold
