@@ -167,7 +167,7 @@ def test_a_browser_leaving_mid_answer_is_no_traceback(served_map) -> None:
     host, port = url.removeprefix("http://").rstrip("/").split(":")
     for _ in range(20):
         with socket.create_connection((host, int(port))) as client:
-            client.sendall(b"GET /stages/spark.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.sendall(f"GET /stages/spark.html HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close is a reset
     with urllib.request.urlopen(url) as response:
         assert response.status == 200 and response.read()  # still serving
