@@ -24,6 +24,7 @@ import select
 import shutil
 import signal
 import socket
+import socketserver
 import tempfile
 import threading
 import time
@@ -360,7 +361,20 @@ def serve(source: Path, templates: Path | None, host: str, port: int, log: Calla
             site.close()
 
 
-class _IPv6Server(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    """A thread per connection, none of them holding up the stop (an open reload channel would)."""
+
+    daemon_threads = True
+    request_queue_size = 128  # socketserver's 5 drops the connections of a burst, which then wait a second to retry
+
+    def server_bind(self) -> None:
+        """As HTTPServer's, less its look-up of the host's full name in DNS, which a local preview has no use for
+        and which can take seconds where DNS is slow."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+
+class _IPv6Server(_Server):
     """http.server binds IPv4 sockets only; an IPv6 address (--host ::1) needs one of its own family."""
 
     address_family = socket.AF_INET6
@@ -371,7 +385,7 @@ def _bind(site: Site, host: str, port: int) -> ThreadingHTTPServer:
     answers_to = frozenset(name.lower() for name in (*LOOPBACK_NAMES, _in_url(host)))
     bound = type("BoundHandler", (Handler,), {"site": site, "hosts": answers_to, "any_address": host in WILDCARD_HOSTS,
                                               "channels": threading.BoundedSemaphore(MAX_RELOAD_CHANNELS)})
-    server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+    server_class = _IPv6Server if ":" in host else _Server
     try:
         server = server_class((host, port), partial(bound, directory=str(site.folder)))
     except OSError as error:
@@ -381,7 +395,6 @@ def _bind(site: Site, host: str, port: int) -> ThreadingHTTPServer:
                                f"--port {port + 1}") from error
         raise ServeProblem(f"cannot serve on {where}: this machine has no such address; pass --host "
                            "127.0.0.1") from error
-    server.daemon_threads = True  # an open reload channel must not hold up the stop
     return server
 
 

@@ -25,8 +25,9 @@ from .conftest import CLEAN_MAP, edited, run_cli, write_map
 class Served:
     """`journeymap serve` in its own process, its terminal read line by line; as a context, stopped and cleaned up."""
 
-    def __init__(self, folder: Path, *args: str) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "journeymap", "serve", str(folder), *args],
+    def __init__(self, folder: Path, *args: str, launcher: tuple[str, ...] = ("-m", "journeymap")) -> None:
+        """`launcher` is how Python starts journeymap: `-c` code can set a constant of the server's first."""
+        self.process = subprocess.Popen([sys.executable, *launcher, "serve", str(folder), *args],
                                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
