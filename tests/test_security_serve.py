@@ -38,11 +38,16 @@ def server(tmp_path: Path) -> Iterator[tuple[Served, int]]:
 
 
 def ask(port: int, request: str | bytes, address: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
-    """One raw request (the Host header is the test's to write, or leave out); the whole answer, read to the end."""
+    """One raw request (the Host header is the test's to write, or leave out); the answer, read to the end (the
+    server closes each connection) or, for an event stream, which has none, to the end of its head."""
     with socket.create_connection((address, port), timeout=DEADLINE) as client:
         client.sendall(request.encode() if isinstance(request, str) else request)
-        answer = b""
-        while chunk := client.recv(65536):
+        answer, deadline = b"", time.monotonic() + DEADLINE
+        while not (b"\r\n\r\n" in answer and b"text/event-stream" in answer) and time.monotonic() < deadline:
+            client.settimeout(max(deadline - time.monotonic(), 0.01))
+            chunk = client.recv(65536)
+            if not chunk:
+                break
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/"), f"no HTTP answer: {answer[:200]!r}"
