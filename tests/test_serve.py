@@ -25,8 +25,9 @@ from .conftest import CLEAN_MAP, edited, run_cli, write_map
 class Served:
     """`journeymap serve` in its own process, its terminal read line by line; as a context, stopped and cleaned up."""
 
-    def __init__(self, folder: Path, *args: str) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "journeymap", "serve", str(folder), *args],
+    def __init__(self, folder: Path, *args: str, launcher: tuple[str, ...] = ("-m", "journeymap")) -> None:
+        """`launcher` is how Python starts journeymap: `-c` code can set a constant of the server's first."""
+        self.process = subprocess.Popen([sys.executable, *launcher, "serve", str(folder), *args],
                                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -167,7 +168,7 @@ def test_a_browser_leaving_mid_answer_is_no_traceback(served_map) -> None:
     host, port = url.removeprefix("http://").rstrip("/").split(":")
     for _ in range(20):
         with socket.create_connection((host, int(port))) as client:
-            client.sendall(b"GET /stages/spark.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.sendall(f"GET /stages/spark.html HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close is a reset
     with urllib.request.urlopen(url) as response:
         assert response.status == 200 and response.read()  # still serving
