@@ -39,6 +39,16 @@ def _complain(problem: object) -> None:
     click.echo(printable(f"journeymap: {problem}", lines=True), err=True)
 
 
+def _is_loopback(host: str) -> bool:
+    """Only this machine can reach a loopback address (all of 127.0.0.0/8 and ::1), or localhost."""
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _usage() -> str:
     """How the command being run is given a map: `journeymap metrics import CSV_FILE path/to/map`."""
     context = click.get_current_context()
@@ -262,7 +272,8 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
     from .serve import ServeProblem
     from .serve import serve as run
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    host = host.removeprefix("[").removesuffix("]")  # `[::1]`, as a URL writes it
+    if not _is_loopback(host):
         click.echo(f"journeymap: warning: serving on {host} shows the map to anyone who can reach this machine",
                    err=True)
     try:

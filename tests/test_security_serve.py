@@ -223,9 +223,10 @@ def _has_ipv6_loopback() -> bool:
 
 
 @pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no IPv6 loopback (::1) to serve on")
-def test_host_ipv6_loopback_serves_on_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("written", ["::1", "[::1]"])  # as an address, and as a URL writes it
+def test_host_ipv6_loopback_serves_on_it(tmp_path: Path, written: str) -> None:
     folder = write_map(tmp_path / "map", CLEAN_MAP)
-    with Served(folder, "--port", "0", "--host", "::1") as served:
+    with Served(folder, "--port", "0", "--host", written) as served:
         port = int(served.wait_for(r"on http://\[::1\]:(\d+)/").group(1))  # a URL a browser can open
         for host in (f"[::1]:{port}", f"localhost:{port}"):
             status, _, body = ask(port, f"GET /stages/spark.html HTTP/1.1\r\nHost: {host}\r\n\r\n", "::1")
@@ -243,4 +244,12 @@ def test_the_host_it_was_started_for_is_one_of_its_names(tmp_path: Path) -> None
         for host in (f"127.0.0.2:{port}", "127.0.0.2", f"127.0.0.1:{port}"):
             assert ask(port, f"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n", "127.0.0.2")[0] == 200, host
         assert ask(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.3:{port}\r\n\r\n", "127.0.0.2")[0] == 400
+        assert not any("anyone" in line for line in served.seen)  # loopback: no warning that others can see it
+        stopped_without_traceback(served)
+
+
+def test_serving_beyond_loopback_warns_that_others_can_see_the_map(tmp_path: Path) -> None:
+    folder = write_map(tmp_path / "map", CLEAN_MAP)
+    with Served(folder, "--port", "0", "--host", "0.0.0.0") as served:  # nothing but loopback is ever sent to
+        assert any("shows the map to anyone who can reach this machine" in line for line in served.seen)
         stopped_without_traceback(served)
