@@ -10,8 +10,18 @@ from pathlib import Path
 
 from .cache import Cache, digest, pickled
 from .findings import Finding
-from .load import (Document, Folder, Listing, Problem, find_journeys, list_folder, parse_document, read_bytes,
-                   read_folder, shared_owners_file)
+from .load import (
+    Document,
+    Folder,
+    Listing,
+    Problem,
+    find_journeys,
+    list_folder,
+    parse_document,
+    read_bytes,
+    read_folder,
+    shared_owners_file,
+)
 from .model import Journey, build_journey
 from .schema import validate
 from .workers import can_fork, forked_map, usable_cores

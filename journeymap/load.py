@@ -82,7 +82,7 @@ class Document:
 
     def span(self, path: Path_) -> tuple[int, int] | None:
         """The first and last line of the values under `path`, or None when nothing is written there."""
-        by_depth = self.__dict__.setdefault("_spans", {})
+        by_depth: dict[int, dict[tuple, list[int]]] = self.__dict__.setdefault("_spans", {})
         spans = by_depth.get(len(path))
         if spans is None:  # every span at this depth in one pass: a site asks for thousands, all of a few depths
             spans = by_depth[len(path)] = {}

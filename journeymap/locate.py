@@ -34,8 +34,8 @@ def locate_map(source: str | Path | None, example: bool = False, usage: str = "j
         raise MapNotFound(f"{source} is not part of a map: no folder above it, up to the top of its git repository "
                           "or the current folder, holds a journey.yaml. Give the map's folder instead")
     raise MapNotFound(f"no map here: neither ./journey.yaml nor ./{MAP_FOLDER}/journey.yaml exists here, nor, "
-                      f"inside a git repository, in a folder above this one. Give the map folder (`{usage}`), start one with "
-                      "`journeymap init`, or try the bundled example with `--example`")
+                      f"inside a git repository, in a folder above this one. Give the map folder (`{usage}`), "
+                      "start one with `journeymap init`, or try the bundled example with `--example`")
 
 
 def found_from(source: str | Path | None = None) -> Path:

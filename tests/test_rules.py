@@ -431,7 +431,8 @@ def test_an_unsafe_link_in_an_experiment_result_points_at_the_result(tmp_path: P
         (experiment, line_of(files[experiment], "result:"))]
     for style in ("|", ">"):  # a block: its text starts on the line after `result:`
         findings, files = findings_for(tmp_path / f"block{style}", {experiment: (
-            "status: running\n", f"status: running\nresult: {style}\n  Lifted it.\n\n  See [the log](javascript:go())\n")})
+            "status: running\n",
+            f"status: running\nresult: {style}\n  Lifted it.\n\n  See [the log](javascript:go())\n")})
         [line] = [f.location.line for f in findings if f.rule == "unsafe-url"]
         if style == "|":
             assert line == line_of(files[experiment], "  See [the log]")

@@ -57,7 +57,7 @@ def weakest_link(journey: Journey) -> Iterator[Gap]:
         yield Gap(target.origin.at("value") if target else link.target.origin.at("id"),
                   f"weakest link: {link.shortfall()}{how}; focus experiments and briefs here")
     slowest = journey.slowest_stage()
-    if slowest is not None:
+    if slowest is not None and slowest.cycle_time_days is not None:  # always timed: slowest_stage() says so
         yield Gap(slowest.origin.at("cycle_time_days"),
                   f"slowest stage: {slowest.name} takes {plural(slowest.cycle_time_days, 'day')} (median); "
                   "look for what makes prospects wait")

@@ -205,7 +205,7 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
             lines = [stage.name]
             if volume is not None and volume.value is not None:
                 lines += [volume.format(volume.value), volume.name]
-            if slowest is not None and stage.id == slowest.id:
+            if slowest is not None and slowest.cycle_time_days is not None and stage.id == slowest.id:
                 lines.append(f"SLOWEST: {plural(slowest.cycle_time_days, 'day')}")
             attrs = {"peripheries": "2", "color": WEAK, "penwidth": "2"} if slowest and stage.id == slowest.id else {}
             target.node(node_name("s_", stage.id), label=_label(*lines, width=20),

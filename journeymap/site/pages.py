@@ -71,7 +71,7 @@ def gaps_by_owner(items: list[Touchpoint | Owner],
         owner_id = item.owner if isinstance(item, Touchpoint) else item.id
         held = [g for g in gaps_in_files.get(item.origin.file, ()) if item.origin.holds(g.location)] \
             if owner_id else []
-        if held:
+        if owner_id and held:
             mine = found.setdefault(owner_id, [])
             mine += [g for g in held if g not in mine]
     return found

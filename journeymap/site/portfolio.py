@@ -144,7 +144,8 @@ def _touchpoints_by_owner(journey: Journey) -> dict[str, list[Touchpoint]]:
     owned: dict[str, list[Touchpoint]] = {}
     for stage in journey.stages:
         for touchpoint in stage.touchpoints:
-            owned.setdefault(touchpoint.owner, []).append(touchpoint)
+            if touchpoint.owner:  # an unowned touchpoint is no team's
+                owned.setdefault(touchpoint.owner, []).append(touchpoint)
     return owned
 
 
