@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .diff_report import COMMENT_MARKER, escape_markdown
-from .report import _escape_data as _workflow_command_data
+from .report import escape_workflow_data
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 #: who GITHUB_TOKEN writes as: an installation token has no `GET /user`, so it is known by name
@@ -199,7 +199,7 @@ def _event() -> dict:
 
 def _warn(message: str) -> None:
     """A warning annotation; the message (it may quote a map's file names) stays one workflow command."""
-    print(f"::warning title=journeymap::{_workflow_command_data(message)}")
+    print(f"::warning title=journeymap::{escape_workflow_data(message)}")
 
 
 def _flag(name: str, default: bool = False) -> bool:

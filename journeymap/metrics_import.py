@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from .check import Checked
 from .inside import Outside, join_inside
 from .load import Document, parse_yaml
-from .model import Journey, Metric
+from .model import Journey, Metric, is_figure
 from .suggest import did_you_mean
 from .yamledit import EditProblem, add_entry, set_value
 
@@ -188,7 +187,7 @@ def _number(text: str, metric: Metric) -> tuple[float | None, str]:
         value = float(cleaned.rstrip("%"))
     except ValueError:
         return None, f"`{text}` is not a number: write digits, such as 1200, 0.42 or 42%"
-    if not math.isfinite(value) or abs(value) > 10**15:  # float() reads inf and nan; the map holds figures
+    if not is_figure(value):  # float() reads inf and nan; the map holds only figures it can compute with
         return None, f"`{text}` is no figure: write a finite number, such as 1200, 0.42 or 42%"
     if percent:
         if not metric.is_ratio:

@@ -462,10 +462,10 @@ def _label(data: Any, key: str) -> str:
 
 def _number(data: Any, key: str) -> float | None:
     value = data.get(key) if isinstance(data, dict) else None
-    return value if _is_figure(value) else None
+    return value if is_figure(value) else None
 
 
-def _is_figure(value: Any) -> bool:
+def is_figure(value: Any) -> bool:
     """A number the map can compute with: no bool, and within ±LARGEST_NUMBER (so never inf or nan, which no
     comparison admits); anything else reads as absent, and the schema has said why."""
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -597,7 +597,7 @@ def _metric(document: Document, kind: str, data: dict) -> Metric:
         kind=kind, name=_label(data, "name"), value=_number(data, "value"), target=_number(data, "target"),
         unit=_text(data, "unit"), better=_text(data, "better") or "higher", source=_text(data, "source"),
         # in the order written: periods such as "Jan 2026" do not sort as text
-        history=tuple((str(k), v) for k, v in history.items() if _is_figure(v)),
+        history=tuple((str(k), v) for k, v in history.items() if is_figure(v)),
         origin=Origin(document, ("metrics", kind)),
     )
 

@@ -68,7 +68,7 @@ def as_github(findings: list[Finding], root: Path) -> str:
                 props.append(f"col={loc.column}")
         props.append(f"title={_escape_property(finding.rule)}")
         message = printable(finding.message, lines=True)  # an annotation may have several lines: %0A
-        lines.append(f"::{level[finding.severity]} {','.join(props)}::{_escape_data(message)}")
+        lines.append(f"::{level[finding.severity]} {','.join(props)}::{escape_workflow_data(message)}")
     return "\n".join(lines)
 
 
@@ -122,9 +122,10 @@ def _display_path(root: Path, file: str) -> str:
     return path.as_posix()
 
 
-def _escape_data(text: str) -> str:
+def escape_workflow_data(text: str) -> str:
+    """A workflow command's message as GitHub reads it: a newline in map text cannot start a command of its own."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return escape_workflow_data(text).replace(":", "%3A").replace(",", "%2C")
