@@ -46,8 +46,9 @@ bench: $(BENCH_VENV)/.installed-stamp graphviz
 	cd bench && .venv/bin/python run.py $(ARGS)
 
 # Mutation testing (docs/testing.md): slow, not in CI. One module at a time, one worker, so it shares
-# the machine; `make mutants MODULES="journeymap.model*"` runs one module. Scores: scripts/mutation-score.
-MODULES ?= journeymap.check* journeymap.model* journeymap.load* journeymap.site.writer* journeymap.rules*
+# the machine; `make mutants MODULES="journeymap.core.model*"` runs one module. Scores: scripts/mutation-score.
+MODULES ?= journeymap.core.check* journeymap.core.model* journeymap.core.load* journeymap.site.writer* \
+           journeymap.core.rules*
 mutants: $(STAMP) graphviz
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	for module in $(MODULES); do $(BIN)/mutmut run --max-children 1 "$$module" || exit 1; done

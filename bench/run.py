@@ -111,7 +111,7 @@ def median_of(runs: int, command: list[str], env: dict[str, str], prepare=None) 
 
 def serve_rebuild(portfolio: Path, env: dict[str, str], edit, runs: int) -> dict:
     """What `journeymap serve` does on a save (check, then build), timed inside its long-lived process (this one)."""
-    from journeymap.serve import Site
+    from journeymap.site.serve import Site
 
     saved = dict(os.environ)
     os.environ.update(env)

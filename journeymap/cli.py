@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .printable import printable
-from .words import plural
+from .util.printable import printable
+from .util.words import plural
 
 if TYPE_CHECKING:
-    from .check import Checked
+    from .core.check import Checked
     from .site import Built
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
 def _run_check(source: str | None, example: bool = False, use_cache: bool = True) -> Checked:
-    from .check import check_map
-    from .load import MapNotFound
-    from .locate import locate_map
+    from .core.check import check_map
+    from .core.load import MapNotFound
+    from .core.locate import locate_map
 
     try:
         return check_map(locate_map(source, example, _usage()), use_cache=use_cache)
@@ -120,12 +120,12 @@ def check(source: str | None, example: bool, output_format: str, strict: bool, f
     Without SOURCE: ./journey.yaml, else ./journey/journey.yaml. SOURCE may also be a
     portfolio: a folder whose subfolders each hold a journey.yaml.
     """
-    from .findings import fails
-    from .report import as_github, as_json, as_sarif, as_text, wants_colour
+    from .core.findings import fails
+    from .review.report import as_github, as_json, as_sarif, as_text, wants_colour
 
     checked = _run_check(source, example, use_cache=not no_cache)
     if show_diff:
-        from . import fixes
+        from .authoring import fixes
 
         _, texts, renames = fixes.plan(checked.root, checked.findings)
         click.echo(printable(fixes.diff(texts, renames), lines=True), nl=False)
@@ -148,7 +148,7 @@ def check(source: str | None, example: bool, output_format: str, strict: bool, f
 
 def _fix(checked: Checked, source: str | None, example: bool) -> Checked:
     """Apply the safe fixes until none is left (a fixed syntax error can reveal a misspelt key), then re-check."""
-    from . import fixes
+    from .authoring import fixes
 
     for _ in range(5):
         edits, texts, renames = fixes.plan(checked.root, checked.findings)
@@ -178,9 +178,9 @@ def build(source: str | None, example: bool, output: str, keep_going: bool, stri
 
     from click.core import ParameterSource
 
-    from .findings import fails, summarize
-    from .locate import found_from
-    from .report import as_text, wants_colour
+    from .core.findings import fails, summarize
+    from .core.locate import found_from
+    from .review.report import as_text, wants_colour
 
     started = time.perf_counter()
     checked = _run_check(source, example, use_cache=not no_cache)
@@ -243,7 +243,7 @@ def _build_site(checked: Checked, output: Path, templates: Path | None, use_cach
 @click.option("--force", is_flag=True, help="add the missing files to a folder that is not empty (never overwrites)")
 def init(directory: str, force: bool) -> None:
     """Write a map repository into DIRECTORY: journey/ with seven stages, a README, the CI workflow."""
-    from .init import InitRefused, init_map
+    from .authoring.init import InitRefused, init_map
 
     try:
         written = init_map(Path(directory), force)
@@ -267,10 +267,10 @@ def init(directory: str, force: bool) -> None:
               help="render with your own templates folder (run in a sandbox), as build does")
 def serve(source: str | None, example: bool, port: int, host: str, open_browser: bool, templates: str | None) -> None:
     """Build the map in SOURCE into a temporary folder, serve it, and rebuild it whenever a file changes."""
-    from .load import MapNotFound
-    from .locate import locate_map
-    from .serve import ServeProblem
-    from .serve import serve as run
+    from .core.load import MapNotFound
+    from .core.locate import locate_map
+    from .site.serve import ServeProblem
+    from .site.serve import serve as run
 
     host = host.removeprefix("[").removesuffix("]")  # `[::1]`, as a URL writes it
     if not _is_loopback(host):
@@ -307,7 +307,7 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write to this file (default: stdout)")
 def export(source: str | None, example: bool, output_format: str, output: str | None) -> None:
     """Export the map in SOURCE in another form; map.json, written with the site, is the export for BI tools."""
-    from . import exports
+    from .data import exports
 
     checked = _run_check(source, example)
     render = {"mermaid": exports.as_mermaid, "csv": exports.as_csv, "markdown": exports.as_markdown,
@@ -331,8 +331,8 @@ def metrics() -> None:
 @click.option("--dry-run", is_flag=True, help="print what would change, write nothing")
 def metrics_import(csv_file: str, source: str | None, example: bool, dry_run: bool) -> None:
     """Set each row's `history[period]` and each metric's `value` (its latest period), all rows or none."""
-    from . import fixes
-    from .metrics_import import ImportProblem, plan
+    from .authoring import fixes
+    from .data.metrics_import import ImportProblem, plan
 
     checked = _run_check(source, example)
     try:
@@ -358,10 +358,10 @@ def _print_derived_changes(checked: Checked, texts: dict[str, tuple[str, str]]) 
     import shutil
     import tempfile
 
-    from .check import check_map
-    from .diff import compare
-    from .diff_report import summary
-    from .model import percent
+    from .core.check import check_map
+    from .core.model import percent
+    from .review.diff import compare
+    from .review.diff_report import summary
 
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "map"
@@ -378,8 +378,8 @@ def _print_derived_changes(checked: Checked, texts: dict[str, tuple[str, str]]) 
 @click.argument("rule_id", required=False)
 def rules_command(rule_id: str | None) -> None:
     """List every rule with its default severity, or print one rule's documentation."""
-    from . import rules
-    from .suggest import did_you_mean
+    from .core import rules
+    from .util.suggest import did_you_mean
 
     if rule_id is None:
         width = max(len(r) for r in rules.RULES)
@@ -400,9 +400,9 @@ def rules_command(rule_id: str | None) -> None:
               help="write every kind's schema as KIND.schema.json into this folder")
 def schema(kind: str, write_dir: str | None) -> None:
     """Print the JSON Schema of a file KIND, for editors' yaml-language-server."""
-    from . import rules
-    from .load import KINDS
-    from .schema import schema_for
+    from .core import rules
+    from .core.load import KINDS
+    from .core.schema import schema_for
 
     if write_dir:
         folder = Path(write_dir)
@@ -432,12 +432,12 @@ def diff(source: str | None, base_revision: str, head_revision: str | None, outp
     Reads both sides from git's objects: nothing is checked out, the working tree
     and the index are left as they are.
     """
-    from .check import check_map
-    from .diff import compare, templates_changed
-    from .diff_report import as_json, as_markdown, as_text
-    from .load import MapNotFound
-    from .locate import locate_map
-    from .revisions import RevisionProblem, checked_at, commit_of, linker, locate_in_git
+    from .core.check import check_map
+    from .core.load import MapNotFound
+    from .core.locate import locate_map
+    from .review.diff import compare, templates_changed
+    from .review.diff_report import as_json, as_markdown, as_text
+    from .review.revisions import RevisionProblem, checked_at, commit_of, linker, locate_in_git
 
     try:
         folder = locate_map(source, usage=_usage())

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from journeymap import check
+from journeymap.core import check
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "journey"
 # Reviews go stale with the calendar; fix "today" so tests mean the same every day.
 os.environ["JOURNEYMAP_TODAY"] = "2026-11-24"
-# The cache of parsed files (journeymap/cache.py) goes to a folder of this run, never the user's ~/.cache;
+# The cache of parsed files (journeymap/core/cache.py) goes to a folder of this run, never the user's ~/.cache;
 # each test gets its own (own_cache below), so no test is answered from another's results.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="journeymap-test-cache-")
 os.environ.pop("JOURNEYMAP_CACHE_DIR", None)

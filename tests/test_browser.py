@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.check import check_map
+from journeymap.core.check import check_map
 
 from .bigmap import write_big_map
 from .conftest import CHROMIUM, EXAMPLE, ROOT, run_cli

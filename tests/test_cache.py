@@ -1,4 +1,4 @@
-"""The check cache (journeymap/cache.py): it makes checks fast and never changes what they find.
+"""The check cache (journeymap/core/cache.py): it makes checks fast and never changes what they find.
 
 Every test compares a cached run with a run that reads nothing from any cache (`use_cache=False`),
 so a stale, corrupt or foreign cache shows up as a different finding.
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from journeymap import check as check_module
-from journeymap.cache import Cache
-from journeymap.check import Checked, check_map
+from journeymap.core import check as check_module
+from journeymap.core.cache import Cache
+from journeymap.core.check import Checked, check_map
 
 from .conftest import CLEAN_MAP, edited, line_of, run_cli, write_map
 
@@ -169,7 +169,7 @@ def test_what_nobody_wrote_for_a_month_is_pruned_once_a_day(tmp_path: Path, own_
     old.write_text("<svg/>")
     month_ago = current.stat().st_mtime - 31 * 86400
     os.utime(old, (month_ago, month_ago))
-    from journeymap import cache
+    from journeymap.core import cache
 
     assert (own_cache / ".pruned").exists()  # the check's own save pruned (nothing) a moment ago
     (own_cache / ".pruned").unlink()
@@ -199,7 +199,7 @@ def parsed_by(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_an_unchanged_map_is_neither_parsed_nor_checked_again(tmp_path: Path, parsed_by: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from journeymap import rules
+    from journeymap.core import rules
 
     root = write_map(tmp_path / "map", edited({"stages/spark.yaml": ("    owner: mkt\n", "")}))
     first = check_map(root)
@@ -277,7 +277,7 @@ def test_a_small_map_is_parsed_in_this_process(tmp_path: Path, parsed_by: Path) 
 
 def rules_run_on(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The prefixes of the journeys the rules are run on from now on, in order."""
-    from journeymap import rules
+    from journeymap.core import rules
 
     journeys: list[str] = []
     real = rules.find_gaps

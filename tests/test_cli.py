@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from journeymap.rules import RULES
+from journeymap.core.rules import RULES
 
 from .conftest import CLEAN_MAP, EXAMPLE, ROOT, run_cli, write_map
 
@@ -289,8 +289,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(clean_map: Path) -> N
 
 
 def test_github_annotations_escape_what_would_break_the_command() -> None:
-    from journeymap.findings import Finding, Location, Severity
-    from journeymap.report import as_github
+    from journeymap.core.findings import Finding, Location, Severity
+    from journeymap.review.report import as_github
 
     finding = Finding("schema", Severity.WARNING, Location("stages/a,b:c.yaml", 3, 1), "100% sure\nsecond line")
     line = as_github([finding], Path("/nonexistent/map"))
@@ -339,5 +339,5 @@ def test_the_version_the_command_reports_is_the_one_released() -> None:
 
     released = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert run_cli("--version").stdout.strip().endswith(released)
-    scaffold = (ROOT / "journeymap/scaffold/.pre-commit-config.yaml").read_text(encoding="utf-8")
+    scaffold = (ROOT / "journeymap/authoring/scaffold/.pre-commit-config.yaml").read_text(encoding="utf-8")
     assert f"rev: v{released}" in scaffold

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap import fixes
-from journeymap.check import check_map
+from journeymap.authoring import fixes
+from journeymap.core.check import check_map
 
 from .conftest import CLEAN_MAP, edited, run_cli, write_map
 

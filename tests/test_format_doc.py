@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from journeymap import rules
-from journeymap.load import KINDS
+from journeymap.core import rules
+from journeymap.core.load import KINDS
+from journeymap.core.schema import schema_for
 from journeymap.reference import _fields, render
-from journeymap.schema import schema_for
 
 from .conftest import ROOT
 

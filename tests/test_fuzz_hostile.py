@@ -30,11 +30,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from journeymap.check import check_map
-from journeymap.diff_report import COMMENT_MARKER
+from journeymap.core.check import check_map
+from journeymap.review.diff_report import COMMENT_MARKER
 from journeymap.site.drawing import what_could_run
 from journeymap.site.links import file_name
-from journeymap.urls import is_safe
+from journeymap.util.urls import is_safe
 
 from .conftest import CLEAN_MAP, EXAMPLE, run_cli, write_map
 from .gitrepo import commit_all, init_repo

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.check import check_map
+from journeymap.core.check import check_map
 from journeymap.site import build_site, diagrams, drawing
 from journeymap.site.writer import MARKER
 

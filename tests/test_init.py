@@ -62,7 +62,7 @@ def test_the_workflow_init_writes_is_valid_for_github(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
                              str(workflow)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
-    assert workflow.read_text() == (ROOT / "journeymap/scaffold/.github/workflows/journey.yml").read_text()
+    assert workflow.read_text() == (ROOT / "journeymap/authoring/scaffold/.github/workflows/journey.yml").read_text()
 
 
 def test_the_built_site_is_not_committed_by_accident(tmp_path: Path) -> None:

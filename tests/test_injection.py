@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.urls import is_safe
+from journeymap.util.urls import is_safe
 
 from .conftest import CLEAN_MAP, run_cli, write_map
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from journeymap import load
-from journeymap.findings import Location
-from journeymap.load import parse_markdown, parse_yaml
+from journeymap.core import load
+from journeymap.core.findings import Location
+from journeymap.core.load import parse_markdown, parse_yaml
 
 
 def test_positions_are_one_based_lines_and_columns() -> None:
@@ -387,7 +387,7 @@ def test_a_portfolio_owners_file_linked_out_of_the_portfolio_is_refused(tmp_path
 
 
 def test_a_syntax_error_fix_points_at_the_line_of_the_file_it_is_in() -> None:
-    from journeymap.findings import Fix
+    from journeymap.core.findings import Fix
 
     _, problems = parse_yaml("a: 1\nb:   x: y\n", "f.yaml", "stage")
     assert problems[0].fix == Fix(2, "b:   x: y", 'b: "x: y"')

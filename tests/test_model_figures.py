@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.check import check_map
-from journeymap.findings import Location
+from journeymap.core.check import check_map
+from journeymap.core.findings import Location
 
 from .conftest import CLEAN_MAP, line_of, write_map
 
@@ -197,8 +197,8 @@ def test_what_is_left_out_falls_back_to_what_is_written(tmp_path: Path) -> None:
 
 
 def test_an_origin_with_no_position_spans_the_whole_file() -> None:
-    from journeymap.load import Document
-    from journeymap.model import Origin
+    from journeymap.core.load import Document
+    from journeymap.core.model import Origin
 
     assert Origin(Document("f.yaml", "stage", {}), ("touchpoints", 0)).span() == (1, 10**9)
 
@@ -243,7 +243,7 @@ def test_the_review_cadence_is_read_from_the_map(tmp_path: Path) -> None:
 
 def test_a_finding_is_about_the_innermost_item_written_where_it_points(tmp_path: Path) -> None:
     # what a pull-request diff and SARIF follow across commits: every kind of item, by the lines it occupies
-    from journeymap.subjects import Subjects
+    from journeymap.review.subjects import Subjects
 
     journey = journey_of(tmp_path)
     subjects = Subjects([journey])
@@ -331,7 +331,7 @@ def test_a_link_that_meets_its_targets_exactly_is_not_called_short(tmp_path: Pat
 
 
 def test_a_link_without_a_conversion_is_worded_without_a_rate(tmp_path: Path) -> None:
-    from journeymap.model import Transition
+    from journeymap.core.model import Transition
 
     journey = journey_of(tmp_path, {SPARK: CLEAN_MAP[SPARK].replace("    value: 1000\n", "")})  # spark unmeasured
     spark, adopt = journey.stage("spark"), journey.stage("adopt")
@@ -346,8 +346,8 @@ def test_a_ratio_rounding_to_a_whole_percent_drops_the_decimal(tmp_path: Path) -
 
 def test_a_single_journey_built_on_its_own_names_its_files_without_a_prefix(tmp_path: Path) -> None:
     # build_journey's defaults are a single journey's: no shared owners, no portfolio folder before its files
-    from journeymap.load import load_folder
-    from journeymap.model import build_journey
+    from journeymap.core.load import load_folder
+    from journeymap.core.model import build_journey
 
     folder = write_map(tmp_path / "map", {**CLEAN_MAP, "journey.yaml": "title: [broken\n"})
     journey = build_journey(load_folder(folder))

@@ -101,7 +101,7 @@ def test_each_journeys_gaps_page_lists_its_own_findings_and_the_shared_files(tmp
     every = {f"{f['file']}:{f['line']}:{f['column']}" for f in findings(PORTFOLIO)}
     shared = {where for where in every if "/" not in where.split(":")[0]}
     assert shared == {"owners.yaml:11:5"}  # `partners` owns nothing in either journey
-    from journeymap.repository import repository_file
+    from journeymap.util.repository import repository_file
 
     def shown(where: str) -> str:
         """A place as the gaps page names it: from the repository root, with its line (as in the heading)."""
@@ -131,7 +131,7 @@ def test_the_shared_owners_file_is_validated_and_counted_once(portfolio: Path) -
 
 
 def test_findings_of_a_journey_are_its_own_and_the_shared_files(portfolio: Path) -> None:
-    from journeymap.check import check_map
+    from journeymap.core.check import check_map
 
     checked = check_map(portfolio)
     assert checked.is_portfolio and [j.prefix for j in checked.journeys] == ["expansion/", "new-logo/"]
@@ -146,7 +146,7 @@ def test_findings_of_a_journey_are_its_own_and_the_shared_files(portfolio: Path)
 
 
 def test_a_lone_journeys_findings_are_all_its_own(tmp_path: Path) -> None:
-    from journeymap.check import check_map
+    from journeymap.core.check import check_map
 
     from .conftest import edited, write_map
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.check import check_map
+from journeymap.core.check import check_map
 
 from .conftest import CLEAN_MAP, run_cli, write_map
 

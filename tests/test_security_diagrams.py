@@ -241,7 +241,7 @@ def hostile_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_portfolio_folder_named_like_a_scheme_is_a_relative_link(hostile_portfolio: Path) -> None:
     from html.parser import HTMLParser
 
-    from journeymap.urls import scheme_of
+    from journeymap.util.urls import scheme_of
 
     hrefs: list[str] = []
 

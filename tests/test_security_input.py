@@ -316,7 +316,7 @@ def test_build_reports_them_escaped_too(tmp_path: Path) -> None:
 
 def test_printable_is_the_one_function_for_every_text_output() -> None:
     """Its contract for the other outputs that will call it (diff's text, serve's log): what is escaped, what stays."""
-    from journeymap.printable import json_printable, printable
+    from journeymap.util.printable import json_printable, printable
 
     assert printable("a\x1b[2Kb\rc\x00d\x7fe\x9bf") == "a\\x1b[2Kb\\rc\\x00d\\x7fe\\x9bf"
     bidi = "\u202ea\u202a\u2066b\u2069\u200e\u200f\u061c"

@@ -170,7 +170,7 @@ def _poisoned_cache(cache_home: Path, root: Path, marker: Path) -> Path:
     """The cache file `journeymap check root` would read, planted in XDG_CACHE_HOME/journeymap."""
     folder = cache_home / "journeymap"
     folder.mkdir(parents=True)
-    program = f"from journeymap.cache import Cache; print(Cache({str(root)!r}, enabled=False).path.name)"
+    program = f"from journeymap.core.cache import Cache; print(Cache({str(root)!r}, enabled=False).path.name)"
     name = subprocess.run([sys.executable, "-c", program], env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
                           capture_output=True, text=True, check=True).stdout.strip()
     (folder / name).write_bytes(pickle.dumps(_RunsCode(marker)))

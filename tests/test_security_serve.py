@@ -20,7 +20,7 @@ from .conftest import CLEAN_MAP, write_map
 from .test_serve import Served, ctrl_c_reaches_the_server  # noqa: F401 - the fixture, for this module's servers too
 
 #: how the server is started with short limits: the constants patched in its own process before it serves
-QUICK_LIMITS = ("-c", "import journeymap.serve as serve\n"
+QUICK_LIMITS = ("-c", "import journeymap.site.serve as serve\n"
                       "serve.READ_TIMEOUT = 1.0\n"
                       "serve.MAX_RELOAD_CHANNELS = 3\n"
                       "from journeymap.cli import run\n"

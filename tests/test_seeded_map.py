@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.check import check_map
-from journeymap.rules import RULES
+from journeymap.core.check import check_map
+from journeymap.core.rules import RULES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seeded"
 #: a link out of the map cannot be committed portably (copies of a checkout turn it into a file): the test

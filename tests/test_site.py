@@ -344,7 +344,7 @@ def test_installed_package_carries_templates_and_example(tmp_path: Path) -> None
     assert (installed / "journeymap/templates/index.html").is_file()
     assert (installed / "journeymap/example/journey.yaml").is_file()
     for scaffold in (".github/workflows/journey.yml", ".pre-commit-config.yaml", "journey/stages/trigger.yaml"):
-        assert (installed / "journeymap/scaffold" / scaffold).is_file(), scaffold  # init works from a wheel
+        assert (installed / "journeymap/authoring/scaffold" / scaffold).is_file(), scaffold  # init works from a wheel
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     env = {**os.environ, "PYTHONPATH": str(installed)}
@@ -355,7 +355,7 @@ def test_installed_package_carries_templates_and_example(tmp_path: Path) -> None
 
 
 def _stage_names(source: Path) -> list[str]:
-    from journeymap.check import check_map
+    from journeymap.core.check import check_map
 
     return [stage.name for stage in check_map(source).journey.stages]
 
@@ -375,7 +375,7 @@ def conversion_labels(source: Path, stage_files: list[str]) -> list[str]:
 @pytest.mark.parametrize("kind", ["small", "big", "seeded-with-errors"])
 def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> None:
     """Maps this project did not hand-tune: every stage, brief and owner has a page, linked from the map."""
-    from journeymap.check import check_map
+    from journeymap.core.check import check_map
 
     from .bigmap import write_big_map
 
@@ -407,7 +407,7 @@ def test_any_map_builds_into_a_cross_linked_site(kind: str, tmp_path: Path) -> N
 
 
 def test_sparkline_follows_history_in_written_order_then_the_current_value(tmp_path: Path) -> None:
-    from journeymap.check import check_map
+    from journeymap.core.check import check_map
     from journeymap.site.pages import Site
 
     stage = CLEAN_MAP["stages/spark.yaml"].replace(

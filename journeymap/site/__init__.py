@@ -14,17 +14,17 @@ import jinja2.sandbox
 import nh3
 from markupsafe import Markup, escape
 
-from ..cache import cache_dir
-from ..check import Checked
-from ..model import Journey
-from ..resources import templates_dir
-from ..urls import SAFE_SCHEMES, link_target, markdown_html
-from ..words import plural
-from ..workers import can_fork, forked_map, usable_cores
+from ..core.cache import cache_dir
+from ..core.check import Checked
+from ..core.model import Journey
+from ..core.workers import can_fork, forked_map, usable_cores
+from ..data.map_json import export_json
+from ..util.resources import templates_dir
+from ..util.urls import SAFE_SCHEMES, link_target, markdown_html
+from ..util.words import plural
 from . import incremental, links
 from .diagrams import Diagram
 from .drawing import draw_all
-from .export import export_json
 from .pages import Page, Site, pages
 from .search import search_index
 from .templates import Sandbox, TemplateProblem, choose, unused_note

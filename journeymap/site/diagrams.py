@@ -17,8 +17,8 @@ import textwrap
 from dataclasses import dataclass, field
 from html import escape
 
-from ..model import Journey, Stage, Touchpoint, percent
-from ..words import plural
+from ..core.model import Journey, Stage, Touchpoint, percent
+from ..util.words import plural
 from . import links
 from .drawing import drawing
 

@@ -42,8 +42,8 @@ from pathlib import Path
 
 import graphviz
 
-from ..cache import cache_dir, digest, write_atomically
-from ..workers import usable_cores
+from ..core.cache import cache_dir, digest, write_atomically
+from ..core.workers import usable_cores
 from .links import is_own_page
 
 #: graphs at least this long (DOT statements) are drawn alone, so one slow graph cannot hold up the others

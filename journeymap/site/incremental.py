@@ -15,9 +15,9 @@ import json
 import os
 from pathlib import Path
 
-from ..cache import code_version, digest
-from ..check import Checked
-from ..rules.review import today
+from ..core.cache import code_version, digest
+from ..core.check import Checked
+from ..core.rules.review import today
 from .writer import MARKER, link
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
-from ..model import SLUG, Touchpoint
+from ..core.model import SLUG, Touchpoint
 
 INDEX = "index.html"
 GAPS = "gaps.html"

@@ -16,10 +16,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..findings import Finding, Severity
-from ..model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint, Transition, percent
-from ..repository import path_in_repository, repository_file
-from ..urls import scheme_of
+from ..core.findings import Finding, Severity
+from ..core.model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint, Transition, percent
+from ..util.repository import path_in_repository, repository_file
+from ..util.urls import scheme_of
 from . import diagrams, links
 
 EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
-from ..check import Checked
-from ..findings import Finding, Severity
-from ..model import SLUG, Journey, Metric, Owner, Stage, Touchpoint, Transition
+from ..core.check import Checked
+from ..core.findings import Finding, Severity
+from ..core.model import SLUG, Journey, Metric, Owner, Stage, Touchpoint, Transition
 from . import _render_template, links  # site/__init__ imports this module only inside build_site
 from .pages import by_file, gaps_by_owner
 from .pages import gaps as page_gaps

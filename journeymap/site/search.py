@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..model import Journey, Owner
+from ..core.model import Journey, Owner
 from . import links
 
 

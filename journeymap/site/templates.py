@@ -19,16 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..repository import enclosing_repository
-from ..resources import templates_dir
+from ..core.locate import TEMPLATES_FOLDER, TEMPLATES_SETTING
+from ..util.repository import enclosing_repository
+from ..util.resources import templates_dir
 
 if TYPE_CHECKING:
-    from ..check import Checked
+    from ..core.check import Checked
 
-#: the folder name a map's own templates conventionally have, inside the map folder or beside it
-CONVENTIONAL = "templates"
-#: journey.yaml's key that opts into a map's own templates
-SETTING = "templates"
 
 
 class TemplateProblem(Exception):
@@ -77,16 +74,16 @@ def choose(checked: Checked, override: Path | None = None) -> Templates:
 
 def conventional(root: Path) -> list[Path]:
     """Where a map's templates conventionally are: inside the map folder, then beside it."""
-    return [root / CONVENTIONAL, root.parent / CONVENTIONAL]
+    return [root / TEMPLATES_FOLDER, root.parent / TEMPLATES_FOLDER]
 
 
 def setting_of(checked: Checked) -> Setting | None:
     """A lone journey's `templates:` line (a portfolio's templates are the command's --templates)."""
     document = checked.journey.origin.document
-    value = document.fields.get(SETTING)
+    value = document.fields.get(TEMPLATES_SETTING)
     if value is None:
         return None
-    location = document.at(SETTING)
+    location = document.at(TEMPLATES_SETTING)
     where = f"{checked.root / location.file}:{location.line}"
     if not isinstance(value, str) or not value.strip():
         raise TemplateProblem(f"{where}: `templates:` must name a folder, such as `templates: templates`")

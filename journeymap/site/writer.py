@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ..cache import NotPrivate, private_folder
-from ..inside import Outside, join_inside
+from ..core.cache import NotPrivate, private_folder
+from ..util.inside import Outside, join_inside
 
 MARKER = ".journeymap-site"
 #: how long a build waits for another build of the same folder before it gives up

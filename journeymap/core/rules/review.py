@@ -6,9 +6,9 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 
+from ...util.words import plural
 from ..findings import Gap, Severity
 from ..model import Journey
-from ..words import plural
 from .registry import rule
 
 

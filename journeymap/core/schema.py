@@ -12,10 +12,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ..util.suggest import closest
 from .findings import Fix
 from .load import Document, Problem
 from .model import LABEL_CHARS, LARGEST_NUMBER
-from .suggest import closest
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"

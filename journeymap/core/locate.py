@@ -15,6 +15,10 @@ from pathlib import Path
 from .load import MapNotFound
 
 MAP_FOLDER = "journey"
+#: the folder name a map's own templates conventionally have, inside the map folder or beside it
+TEMPLATES_FOLDER = "templates"
+#: journey.yaml's key that opts into a map's own templates
+TEMPLATES_SETTING = "templates"
 
 
 def locate_map(source: str | Path | None, example: bool = False, usage: str = "journeymap check path/to/map") -> Path:
@@ -22,7 +26,7 @@ def locate_map(source: str | Path | None, example: bool = False, usage: str = "j
     if example:
         if source is not None:
             raise MapNotFound("give either a map folder or --example, not both")
-        from .resources import example_map
+        from ..util.resources import example_map
 
         return example_map()
     if source is not None and not Path(source).is_file():

@@ -80,7 +80,7 @@ class Checked:
 def check_map(root: Path, use_cache: bool = True, parallel: bool = True) -> Checked:
     """Check the map (or portfolio) at `root`; raises MapNotFound when it is neither.
 
-    With the cache (journeymap/cache.py), a file read before with the same bytes is not parsed or
+    With the cache (journeymap/core/cache.py), a file read before with the same bytes is not parsed or
     validated again, and a journey whose every input is unchanged gets its last findings without a rule run.
     `parallel=False` never forks (for a process with threads, such as `serve`).
     """

@@ -1,6 +1,6 @@
 """`journeymap init`: a map repository a team can push as it is, whose first check is its to-do list.
 
-The scaffold lives as real files in `journeymap/scaffold/` (the map in
+The scaffold lives as real files in `journeymap/authoring/scaffold/` (the map in
 `journey/`, a README, the GitHub workflow, the pre-commit config, a .gitignore
 for the built site); init copies them, writes today's date as the last review,
 and adds the JSON Schemas the files' `$schema` comments point at. It never
@@ -13,9 +13,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .inside import Outside, join_inside
-from .load import KINDS
-from .resources import scaffold_dir
+from ..core.load import KINDS
+from ..util.inside import Outside, join_inside
+
+#: what `journeymap init` copies: always inside the package, beside this module
+SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 
 
 class InitRefused(Exception):
@@ -24,8 +26,8 @@ class InitRefused(Exception):
 
 def init_map(target: Path, force: bool = False, today: dt.date | None = None) -> list[Path]:
     """Write the scaffold into `target`; returns the files written, in order. Existing files are kept."""
-    from . import rules
-    from .schema import schema_for
+    from ..core import rules
+    from ..core.schema import schema_for
 
     if target.exists() and not target.is_dir():
         raise InitRefused(f"{target} is a file: give a folder for the new map repository")
@@ -34,7 +36,7 @@ def init_map(target: Path, force: bool = False, today: dt.date | None = None) ->
                           "that are missing (no file is ever overwritten)")
     day = (today or dt.date.today()).isoformat()
     files: dict[Path, str] = {}
-    source = scaffold_dir()
+    source = SCAFFOLD
     for path in sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         files[path.relative_to(source)] = path.read_text(encoding="utf-8").replace("__TODAY__", day)
     for kind in KINDS:

@@ -6,8 +6,8 @@ import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from ..findings import Finding
-from ..model import Journey, Origin, Stage
+from ..core.findings import Finding
+from ..core.model import Journey, Origin, Stage
 
 
 def _plain(item: Any) -> Any:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...util.words import plural
 from ..findings import Gap, Severity
 from ..model import Journey
-from ..words import plural
 from .registry import rule
 
 _EXAMPLE = {"volume": "{name: Demos booked, value: 120, unit: per month}",

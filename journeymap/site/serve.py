@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .findings import Finding, Severity
-from .words import plural
+from ..core.findings import Finding, Severity
+from ..util.words import plural
 
 PREFIX = "/__journeymap__/"
 #: seconds a connection has to send its whole request line and headers (and a reader to take each write): one
@@ -95,9 +95,9 @@ class Site:
     def rebuild(self) -> None:
         """Check, then build. While the map has errors the last good site stays up, under a banner naming them
         (the first build goes ahead anyway, gaps and all, so there is something to show)."""
-        from .check import check_map
-        from .load import MapNotFound
-        from .site import TemplateProblem, build_site
+        from ..core.check import check_map
+        from ..core.load import MapNotFound
+        from . import TemplateProblem, build_site
 
         started = time.perf_counter()
         try:
@@ -403,7 +403,7 @@ def _watching(site: Site) -> Iterator[None]:
     """Rebuild on every save while serving; on the way out wait for a rebuild under way, lest it write after removal."""
     import watchfiles
 
-    from .site import template_folders
+    from . import template_folders
 
     stop = threading.Event()
     paths = [str(site.source), *(str(f) for f in template_folders(site.source, site.templates))]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding, Fix
+from ..core.findings import Finding, Fix
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...util.suggest import closest, did_you_mean
 from ..findings import Gap, Severity
 from ..model import Journey, Touchpoint
 from ..schema import TOUCHPOINT
-from ..suggest import closest, did_you_mean
 from .registry import rule
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...util.suggest import closest
 from ..findings import Gap, Severity
 from ..model import Journey
-from ..suggest import closest
 from .registry import rule
 
 

@@ -33,7 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..util.resources import PACKAGE
 
 _FORMAT = 3
 
@@ -128,7 +129,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
 @functools.cache
 def code_version() -> str:
     """journeymap's version and its code as installed: an edited checkout invalidates the cache too."""
-    package = Path(__file__).parent
+    package = PACKAGE
     stamps = sorted(f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                     for p in package.rglob("*.py"))
     return digest(__version__, sys.version, str(_FORMAT), *stamps)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from .findings import Location
-from .inside import Outside, join_inside
-from .load import MAX_FILE_BYTES
+from ..core.findings import Location
+from ..core.load import MAX_FILE_BYTES
+from ..util.inside import Outside, join_inside
 
 if TYPE_CHECKING:
-    from .check import Checked
+    from ..core.check import Checked
 
 
 class RevisionProblem(Exception):
@@ -157,8 +157,8 @@ def _git(cwd: Path, *args: str, problem: str) -> str:
 
 def checked_at(where: MapInGit, commit: str) -> Checked | None:
     """The map as it was at `commit`, checked; None when the commit has no map at that path."""
-    from .check import check_map
-    from .load import MapNotFound
+    from ..core.check import check_map
+    from ..core.load import MapNotFound
 
     with tempfile.TemporaryDirectory(prefix="journeymap-rev-") as scratch:
         root = Path(scratch) / (Path(where.path).name or "map")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .load import Document
+from ..core.load import Document
 
 _FLOW_VALUE = re.compile(r"(?P<before>\s*)(?P<value>[^,}\]#\s][^,}\]#]*?)(?P<after>\s*(?:[,}\]]|#|$))")
 _BLOCK_VALUE = re.compile(r"(?P<before>\s*)(?P<value>[^#\s](?:[^#]*?[^#\s])?)?(?P<after>\s*(?:#.*)?)$")

@@ -1,7 +1,7 @@
 """The GitHub Action's script, in two phases: review (check, diff, build) and comment (post the review).
 
-`action.yml` runs `python -m journeymap.github_action review` and then
-`python -m journeymap.github_action comment`, with the action's inputs in
+`action.yml` runs `python -m journeymap.review.github_action review` and then
+`python -m journeymap.review.github_action comment`, with the action's inputs in
 `JOURNEYMAP_*` variables and GitHub's own `GITHUB_*` ones. The review phase
 reads the pull request's map and never sees the token; the comment phase holds
 the token and reads nothing of the map but the comment file the review wrote.
@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
         return review()
     if phase == "comment":
         return comment()
-    print(f"usage: python -m journeymap.github_action {'|'.join(PHASES)}: review (check, diff, build; "
+    print(f"usage: python -m journeymap.review.github_action {'|'.join(PHASES)}: review (check, diff, build; "
           "no token) and then comment (post the review; the token)", file=sys.stderr)
     return 2
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...util.urls import is_safe, looks_like_url, markdown_html, scheme_of, urls_in_html
 from ..findings import Gap, Location, Severity
 from ..model import Journey
-from ..urls import is_safe, looks_like_url, markdown_html, scheme_of, urls_in_html
 from .registry import rule
 
 _FIX = "write an https:// (or http://, mailto:) address, or a relative link; it is shown as text, not as a link"

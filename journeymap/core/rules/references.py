@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...util.suggest import did_you_mean
 from ..findings import Gap, Location, Severity
 from ..model import Journey
-from ..suggest import did_you_mean
 from .registry import rule
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+#: the journeymap package folder (this module is in its util/)
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _bundled(name: str, checkout_name: str) -> Path:
     """Installed wheels carry the folder inside the package; a checkout has it at the top."""
-    inside = _PACKAGE / name
+    inside = PACKAGE / name
     if inside.is_dir():
         return inside
-    return _PACKAGE.parent / checkout_name
+    return PACKAGE.parent / checkout_name
 
 
 def example_map() -> Path:
@@ -21,8 +22,3 @@ def example_map() -> Path:
 
 def templates_dir() -> Path:
     return _bundled("templates", "templates")
-
-
-def scaffold_dir() -> Path:
-    """What `journeymap init` copies: always inside the package."""
-    return _PACKAGE / "scaffold"

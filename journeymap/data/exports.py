@@ -12,8 +12,8 @@ import io
 import re
 from collections.abc import Callable
 
-from .check import Checked
-from .model import Journey, Metric, Stage, Touchpoint
+from ..core.check import Checked
+from ..core.model import Journey, Metric, Stage, Touchpoint
 
 CSV_COLUMNS = ["journey", "stage", "touchpoint_id", "touchpoint", "owner_id", "owner", "channel", "initiator",
                "intent", "response_sla_hours", "next", "handoff", "source_system"]

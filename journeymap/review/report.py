@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .findings import Finding, Severity, summarize
-from .printable import json_printable, printable
-from .repository import repository_file
-from .words import plural
+from ..core.findings import Finding, Severity, summarize
+from ..util.printable import json_printable, printable
+from ..util.repository import repository_file
+from ..util.words import plural
 
 if TYPE_CHECKING:
-    from .check import Checked
+    from ..core.check import Checked
 
 _COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -78,7 +78,8 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 
 def as_sarif(checked: Checked) -> str:
     """SARIF 2.1.0 for code scanning: every rule documented, every finding with a stable fingerprint."""
-    from . import __version__, rules
+    from .. import __version__
+    from ..core import rules
     from .subjects import Subjects
 
     subjects = Subjects(checked.journeys)

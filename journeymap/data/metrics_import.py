@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import Checked
-from .inside import Outside, join_inside
-from .load import Document, parse_yaml
-from .model import Journey, Metric, is_figure
-from .suggest import did_you_mean
-from .yamledit import EditProblem, add_entry, set_value
+from ..authoring.yamledit import EditProblem, add_entry, set_value
+from ..core.check import Checked
+from ..core.load import Document, parse_yaml
+from ..core.model import Journey, Metric, is_figure
+from ..util.inside import Outside, join_inside
+from ..util.suggest import did_you_mean
 
 COLUMNS = ("stage", "metric", "period", "value")
 KNOWN = frozenset(COLUMNS + ("journey",))

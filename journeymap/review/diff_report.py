@@ -9,11 +9,11 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from ..core.findings import Finding, Location
+from ..core.model import percent
+from ..util.printable import json_printable, printable
+from ..util.words import plural
 from .diff import KINDS, ConversionChange, MapDiff, Moved
-from .findings import Finding, Location
-from .model import percent
-from .printable import json_printable, printable
-from .words import plural
 
 #: the hidden line the GitHub Action looks for, to update its one comment instead of adding another
 #: (escape_markdown makes sure no map text can spell it)

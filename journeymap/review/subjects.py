@@ -11,8 +11,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from .findings import Finding, Location
-from .model import ITEM_KINDS, Journey, Origin
+from ..core.findings import Finding, Location
+from ..core.model import ITEM_KINDS, Journey, Origin
 
 #: "first at line 14", "at stages/pain.yaml:15:5": places that move with the layout, not with the gap
 _LINE_REFERENCE = re.compile(r"\blines? \d+(?:[-–]\d+)?|(?:(?<=\.yaml)|(?<=\.yml)|(?<=\.md))(?::\d+)+")

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .check import Checked
-from .findings import Finding, Location, Severity
-from .model import Journey, Origin, Stage, Transition
+from ..core.check import Checked
+from ..core.findings import Finding, Location, Severity
+from ..core.locate import TEMPLATES_FOLDER, TEMPLATES_SETTING
+from ..core.model import Journey, Origin, Stage, Transition
 from .revisions import MapInGit, _git
-from .site.templates import CONVENTIONAL, SETTING
 from .subjects import Subjects
 
 #: what is compared on each kind of item, in the order a reviewer reads it
@@ -328,13 +328,13 @@ def _templates_line(checked: Checked | None) -> str | None:
     """A lone journey's `templates:` value as written (a portfolio's templates come from the command line)."""
     if checked is None or checked.is_portfolio:
         return None
-    value = checked.journey.origin.document.fields.get(SETTING)
+    value = checked.journey.origin.document.fields.get(TEMPLATES_SETTING)
     return None if value is None else str(value)
 
 
 def _conventional_folders(map_path: str) -> list[str | None]:
     """templates/ inside the map folder, and beside it (unless the map is the repository root)."""
-    return [_in_repository(map_path, CONVENTIONAL), _in_repository(map_path, f"../{CONVENTIONAL}")]
+    return [_in_repository(map_path, TEMPLATES_FOLDER), _in_repository(map_path, f"../{TEMPLATES_FOLDER}")]
 
 
 def _in_repository(map_path: str, relative: str | None) -> str | None:

@@ -1,0 +1,1 @@
+"""Writing the map: `init`'s scaffold, the safe fixes, and edits of YAML that keep its layout."""

@@ -1,0 +1,1 @@
+"""Small pieces with no knowledge of journeys: words, paths, bundled files, safe text and URLs."""
