@@ -14,13 +14,14 @@ import json
 from pathlib import Path
 
 from ..core.load import KINDS
+from ..util.errors import JourneymapError
 from ..util.inside import Outside, join_inside
 
 #: what `journeymap init` copies: always inside the package, beside this module
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 
 
-class InitRefused(Exception):
+class InitRefused(JourneymapError):
     """The folder is not empty (without --force), is not a folder, or holds a link where a file would go."""
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 
 from ..core.load import Document
+from ..util.errors import JourneymapError
 
 _FLOW_VALUE = re.compile(r"(?P<before>\s*)(?P<value>[^,}\]#\s][^,}\]#]*?)(?P<after>\s*(?:[,}\]]|#|$))")
 _BLOCK_VALUE = re.compile(r"(?P<before>\s*)(?P<value>[^#\s](?:[^#]*?[^#\s])?)?(?P<after>\s*(?:#.*)?)$")
 
 
-class EditProblem(Exception):
+class EditProblem(JourneymapError):
     """The file is not laid out in a way a one-line edit can change safely: a person should do it."""
 
 

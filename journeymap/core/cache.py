@@ -34,12 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..util.errors import JourneymapError
 from ..util.resources import PACKAGE
 
 _FORMAT = 3
 
 
-class NotPrivate(Exception):
+class NotPrivate(JourneymapError):
     """A folder another user owns or may write in: what it holds may be theirs."""
 
 

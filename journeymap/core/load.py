@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..util.errors import JourneymapError
 from .findings import Fix, Location
 from .strays import strays
 from .yaml_errors import explain
@@ -125,7 +126,7 @@ class Folder:
         return [d for d in self.documents if d.kind == kind]
 
 
-class MapNotFound(Exception):
+class MapNotFound(JourneymapError):
     """The folder given is not a journey map: the command cannot run at all."""
 
 

@@ -19,6 +19,7 @@ from ..authoring.yamledit import EditProblem, add_entry, set_value
 from ..core.check import Checked
 from ..core.load import Document, parse_yaml
 from ..core.model import Journey, Metric, is_figure
+from ..util.errors import JourneymapError
 from ..util.inside import Outside, join_inside
 from ..util.suggest import did_you_mean
 
@@ -32,7 +33,7 @@ SAVE_AS = ('save it as UTF-8 text; in Excel, Save As "CSV UTF-8 (Comma delimited
            "computer's legacy code page, such as Windows-1252, which journeymap does not guess")
 
 
-class ImportProblem(Exception):
+class ImportProblem(JourneymapError):
     """Rows that cannot be imported, each named by its line in the CSV; nothing was written."""
 
     def __init__(self, problems: list[str]) -> None:

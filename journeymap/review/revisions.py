@@ -17,13 +17,14 @@ from typing import IO, TYPE_CHECKING
 
 from ..core.findings import Location
 from ..core.load import MAX_FILE_BYTES
+from ..util.errors import JourneymapError
 from ..util.inside import Outside, join_inside
 
 if TYPE_CHECKING:
     from ..core.check import Checked
 
 
-class RevisionProblem(Exception):
+class RevisionProblem(JourneymapError):
     """git cannot answer: not a repository, an unknown revision, no git at all."""
 
 

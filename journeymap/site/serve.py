@@ -38,6 +38,7 @@ from typing import BinaryIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..core.findings import Finding, Severity
+from ..util.errors import JourneymapError
 from ..util.words import plural
 
 PREFIX = "/__journeymap__/"
@@ -77,7 +78,7 @@ html { overflow-anchor: none; }
 </style>"""
 
 
-class ServeProblem(Exception):
+class ServeProblem(JourneymapError):
     """The server cannot start: the port is taken, the host cannot be bound."""
 
 

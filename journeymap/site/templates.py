@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..core.locate import TEMPLATES_FOLDER, TEMPLATES_SETTING
+from ..util.errors import JourneymapError
 from ..util.repository import enclosing_repository
 from ..util.resources import templates_dir
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(JourneymapError):
     """A template could not be used or rendered: names the template (or setting) and line."""
 
 

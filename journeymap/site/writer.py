@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from ..core.cache import NotPrivate, private_folder
+from ..util.errors import JourneymapError
 from ..util.inside import Outside, join_inside
 
 MARKER = ".journeymap-site"
@@ -36,7 +37,7 @@ _RENAME_EXCHANGE = 2
 _previous: dict[Path, Path] = {}
 
 
-class UnsafeOutput(Exception):
+class UnsafeOutput(JourneymapError):
     """The output folder holds something we did not write; replacing it would destroy it."""
 
 
