@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check bench graphviz chromium mermaid clean mutants
+.PHONY: site test check lint generate bench graphviz chromium mermaid clean mutants
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -34,6 +34,18 @@ $(MERMAID):
 
 test: $(STAMP) graphviz chromium mermaid
 	$(BIN)/python -m pytest
+
+# The habits CI enforces before the tests: ruff, mypy, and the layers of docs/architecture.md (import-linter).
+lint: $(STAMP)
+	$(BIN)/ruff check journeymap tests scripts bench build.py
+	$(BIN)/mypy journeymap
+	$(BIN)/lint-imports
+
+# Everything generated from the code and committed: the editors' schemas, docs/format.md, the import drawing.
+generate: $(STAMP) graphviz
+	$(BIN)/journeymap schema --write schemas
+	$(BIN)/python -m journeymap.reference docs/format.md
+	$(BIN)/python scripts/architecture.py
 
 # The scale benchmark (not part of the tests): its own venv, with Hugo beside journeymap to compare.
 BENCH_VENV := bench/.venv
