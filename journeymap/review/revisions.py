@@ -19,6 +19,7 @@ from ..core.findings import Location
 from ..core.load import MAX_FILE_BYTES
 from ..util.errors import JourneymapError
 from ..util.inside import Outside, join_inside
+from ..util.repository import join_repository_path, repository_url
 
 if TYPE_CHECKING:
     from ..core.check import Checked
@@ -41,11 +42,15 @@ class MapInGit:
 
     def file(self, relative: str) -> str:
         """A map file's path from the repository root."""
-        return "/".join(part for part in (self.path, relative) if part)
+        return join_repository_path(self.path, relative)
 
 
 def locate_in_git(folder: Path) -> MapInGit:
-    """The repository that holds `folder` (which need not exist in the working tree)."""
+    """The repository that holds `folder` (which need not exist in the working tree).
+
+    Asked of git, not found by its `.git` as util.repository does: every path `diff` gives git
+    afterwards must be relative to the top git itself reports (GIT_DIR, GIT_WORK_TREE, a
+    submodule, a worktree all move it), and a missing git must be said before anything else."""
     folder = Path(folder).absolute()
     existing = next((p for p in (folder, *folder.parents) if p.is_dir()), Path("/"))
     top = _git(existing, "rev-parse", "--show-toplevel", problem=f"{folder} is not inside a git repository: "
@@ -181,8 +186,7 @@ def linker(repo_url: str, where: MapInGit, base: str, head: str | None) -> Linke
         commit = base if at_base else head
         if not repo_url or commit is None:
             return None
-        anchor = f"#L{location.line}" if location.line else ""
-        return f"{repo_url.rstrip('/')}/blob/{commit}/{where.file(location.file)}{anchor}"
+        return repository_url(repo_url.rstrip("/"), "blob", commit, where.file(location.file), location.line)
 
     return link
 
