@@ -12,10 +12,18 @@ import difflib
 import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.findings import Finding, Fix
+
+if TYPE_CHECKING:
+    from ..core.check import Checked
+
+#: enough for a fix that reveals another (a repaired syntax error shows a misspelt key), not a loop forever
+MOST_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,19 @@ class Applied:
             indent = len(self.new) - len(self.new.lstrip())
             return f"{self.file}:{self.line}: `{self.new.strip()}` indented with {indent} spaces [{self.rule}]"
         return f"{self.file}:{self.line}: `{self.old.strip()}` → `{self.new.strip()}` [{self.rule}]"
+
+
+def fix_until_settled(checked: Checked, recheck: Callable[[], Checked]) -> tuple[Checked, list[Applied]]:
+    """Apply the safe fixes and check again until none is left: the map as it ends up, and every fix made."""
+    made: list[Applied] = []
+    for _ in range(MOST_ROUNDS):
+        edits, texts, renames = plan(checked.root, checked.findings)
+        if not texts and not renames:
+            break
+        write(checked.root, texts, renames)
+        made += [*edits, *renames]
+        checked = recheck()
+    return checked, made
 
 
 def plan(root: Path, findings: list[Finding]) -> tuple[list[Applied], dict[str, tuple[str, str]], list[Applied]]:

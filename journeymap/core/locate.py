@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..util.repository import repository_top
 from .load import MapNotFound
 
 MAP_FOLDER = "journey"
@@ -70,7 +71,8 @@ def _upwards(start: Path) -> list[Path]:
     """`start` and the folders above it a map may be in: up to the top of its git repository; outside one, up to
     the current folder, or just `start` when that is not inside the current folder. Links are not followed."""
     chain = [Path(os.path.abspath(start)), *Path(os.path.abspath(start)).parents]
-    top = next((depth for depth, folder in enumerate(chain) if (folder / ".git").exists()), None)
+    repository = repository_top(chain[0])
+    top = chain.index(repository) if repository is not None else None
     if top is None:
         here = Path(os.path.abspath("."))
         top = chain.index(here) if here in chain else 0

@@ -19,7 +19,8 @@ from ..authoring.yamledit import EditProblem, add_entry, set_value
 from ..core.check import Checked
 from ..core.load import Document, parse_yaml
 from ..core.model import Journey, Metric, is_figure
-from ..util.errors import JourneymapError
+from ..review.diff import ConversionChange
+from ..util.errors import EXIT_FAILED, JourneymapError
 from ..util.inside import Outside, join_inside
 from ..util.suggest import did_you_mean
 
@@ -36,9 +37,14 @@ SAVE_AS = ('save it as UTF-8 text; in Excel, Save As "CSV UTF-8 (Comma delimited
 class ImportProblem(JourneymapError):
     """Rows that cannot be imported, each named by its line in the CSV; nothing was written."""
 
+    exit_code = EXIT_FAILED  # the CSV is wrong, as a map with errors is; the command itself could run
+
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [*self.problems, "nothing was written"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,10 @@ class Update:
     old: float | None
     new: float
     periods: dict[str, float]
+
+    def __str__(self) -> str:
+        periods = ", ".join(f"{period}: {value:g}" for period, value in sorted(self.periods.items()))
+        return f"{self.stage} {self.kind}: {self.old if self.old is not None else '—'} → {self.new:g} ({periods})"
 
 
 def read_figures(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -250,3 +260,30 @@ def _edited(text: str, edit: Callable[..., None], *args: object) -> str:
 
 def _show(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else repr(value)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the new figures do to the journey: each conversion that moves, and where the weakest link goes."""
+
+    conversions: list[ConversionChange]
+    weakest_link: str  # "no journey changes" when the figures change nothing a journey shows
+
+
+def preview(checked: Checked, texts: dict[str, tuple[str, str]]) -> Preview:
+    """The map checked again with the new texts, on a copy: the person's files are not touched (--dry-run)."""
+    import shutil
+    import tempfile
+
+    from ..core.check import check_map
+    from ..review.diff import compare
+    from ..review.diff_report import weakest_link_sentence
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "map"
+        shutil.copytree(checked.root, copy, symlinks=True)
+        for file, (_, after) in texts.items():
+            (copy / file).write_text(after, encoding="utf-8")
+        result = compare(checked, check_map(copy, use_cache=False))
+    return Preview(result.conversions,
+                   weakest_link_sentence(result) if result.has_journey_changes else "no journey changes")

@@ -6,7 +6,6 @@ import json
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Callable
 from typing import Any
 
 from ..core.findings import Finding, Location
@@ -14,15 +13,13 @@ from ..core.model import percent
 from ..util.printable import json_printable, printable
 from ..util.words import plural
 from .diff import KINDS, ConversionChange, MapDiff, Moved
+from .revisions import Linker
 
 #: the hidden line the GitHub Action looks for, to update its one comment instead of adding another
 #: (escape_markdown makes sure no map text can spell it)
 COMMENT_MARKER = "<!-- journeymap-diff -->"
 ACTIONS = ("changed", "added", "removed", "moved", "renamed", "reordered")
 _NOUNS = {"journey": "journey setting", "evidence": "evidence note"}  # what a reviewer calls these kinds
-
-#: where a change is, as a URL (None: no link); `at_base` for places in the base revision
-Linker = Callable[[Location, bool], "str | None"]
 
 
 def summary(diff: MapDiff) -> str:
@@ -31,7 +28,12 @@ def summary(diff: MapDiff) -> str:
         return "no journey changes"
     parts = [_kind_summary(diff, kind) for kind in KINDS]
     items = ", ".join(part for part in parts if part) or "no item changed"
-    return f"{items}; {_findings_summary(diff)}; {_figure_summary('weakest link', diff.weakest_link)}"
+    return f"{items}; {_findings_summary(diff)}; {weakest_link_sentence(diff)}"
+
+
+def weakest_link_sentence(diff: MapDiff) -> str:
+    """Where the weakest link went: the end of the summary, and all `metrics import` tells of it."""
+    return _figure_summary("weakest link", diff.weakest_link)
 
 
 def _kind_summary(diff: MapDiff, kind: str) -> str:

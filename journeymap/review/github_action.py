@@ -14,13 +14,19 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from .diff_report import COMMENT_MARKER, escape_markdown
-from .report import escape_workflow_data
+from ..core.check import Checked, check_map
+from ..core.findings import fails
+from ..core.locate import locate_map
+from ..util.errors import EXIT_FAILED, EXIT_OK, JourneymapError, as_printed
+from .diff_report import COMMENT_MARKER, as_markdown, escape_markdown
+from .report import as_github, escape_workflow_data, summary_line
+from .revisions import review_change
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 #: who GITHUB_TOKEN writes as: an installation token has no `GET /user`, so it is known by name
@@ -47,14 +53,17 @@ def review() -> int:
     """
     env = os.environ
     map_path = env.get("JOURNEYMAP_PATH") or "journey"
-    strict = ["--strict"] if _flag("JOURNEYMAP_STRICT") else []
-    checked = _journeymap("check", map_path, "--format", "github", *strict)
-    print(checked.stdout, end="")  # the annotations, on the pull request's changed lines
-    print(checked.stderr, end="", file=sys.stderr)
-    if checked.returncode == 2:
-        _append(env.get("GITHUB_STEP_SUMMARY"), f"### journeymap\n\n{escape_markdown(checked.stderr.strip())}\n")
-        return 2
-    summary = _journeymap("check", map_path, *strict).stdout.strip().splitlines()[-1]
+    strict = _flag("JOURNEYMAP_STRICT")
+    try:
+        checked = check_map(locate_map(map_path))
+    except JourneymapError as error:
+        said = as_printed(error)
+        print(said, file=sys.stderr)
+        _append(env.get("GITHUB_STEP_SUMMARY"), f"### journeymap\n\n{escape_markdown(said.strip())}\n")
+        return error.exit_code
+    if checked.findings:
+        print(as_github(checked.findings, checked.root))  # the annotations, on the pull request's changed lines
+    summary = summary_line(checked.findings, checked.root, checked.files_checked)
     print(summary)
     sections = [f"### journeymap check\n\n`{escape_markdown(map_path, code=True)}`: {escape_markdown(summary)}\n"]
     event = _event()
@@ -65,11 +74,25 @@ def review() -> int:
             _output("comment-file", _write_temp("journeymap-comment.md", comment))
     _append(env.get("GITHUB_STEP_SUMMARY"), "\n".join(sections))
     site = Path(env.get("RUNNER_TEMP") or ".") / "journeymap-site"
-    built = _journeymap("build", map_path, "--output", str(site), "--keep-going", *strict)
-    print(built.stderr.strip().splitlines()[-1] if built.stderr.strip() else "", file=sys.stderr)
+    print(_build(checked, site), file=sys.stderr)
     if (site / "index.html").is_file():
         _output("site", str(site))
-    return checked.returncode
+    return EXIT_FAILED if fails(checked.findings, strict) else EXIT_OK
+
+
+def _build(checked: Checked, site: Path) -> str:
+    """The site, built with the map's gaps page whatever its findings (`build --keep-going`): the line it ends with.
+
+    The Action drives the whole product as the command line does, so it reaches up to the site here."""
+    from ..site import build_site
+    from ..site.build_report import built_line
+
+    started = time.perf_counter()
+    try:
+        built = build_site(checked, site)
+    except JourneymapError as error:
+        return as_printed(error).splitlines()[-1]
+    return built_line(built, str(site), time.perf_counter() - started)
 
 
 def comment() -> int:
@@ -106,12 +129,12 @@ def _review(map_path: str, pull_request: dict) -> str | None:
     if fork_point.returncode == 0:  # what the pull request changed, not what main did since it branched
         base = fork_point.stdout.strip()
     repo_url = f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ.get('GITHUB_REPOSITORY')}"
-    diffed = _journeymap("diff", map_path, "--base", base, "--head", head, "--format", "markdown",
-                         "--repo-url", repo_url)
-    if diffed.returncode == 2:
-        _warn(diffed.stderr.strip())
+    try:
+        reviewed = review_change(locate_map(map_path), base, head, repo_url)
+    except JourneymapError as error:
+        _warn(as_printed(error).strip())
         return None
-    return diffed.stdout
+    return as_markdown(reviewed.diff, reviewed.link)
 
 
 def _upsert_comment(number: int, body: str) -> None:
@@ -172,10 +195,6 @@ def _api(method: str, url: str, payload: dict | None = None) -> list | dict:
                                               "X-GitHub-Api-Version": "2022-11-28"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")
-
-
-def _journeymap(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "journeymap", *args], capture_output=True, text=True)
 
 
 def _have_commit(sha: str) -> bool:

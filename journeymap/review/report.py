@@ -41,13 +41,19 @@ def as_text(findings: list[Finding], root: Path, colour: bool, files_checked: in
             lines.append(f"  {where}: {severity} [{finding.rule}] {printable(finding.message)}")
         lines.append("")
     counts = summarize(findings)
-    folder = printable(_display_path(root, "")) or "."
-    summary = (f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
-               f"{counts['info']} info in {plural(files_checked, 'file')} of {folder}/")
+    summary = summary_line(findings, root, files_checked)
     if colour:
         summary = click.style(summary, fg="red" if counts["errors"] else "green", bold=True)
     lines.append(summary)
     return "\n".join(lines)
+
+
+def summary_line(findings: list[Finding], root: Path, files_checked: int) -> str:
+    """The text report's last line: how many of each severity, in how many files of which map."""
+    counts = summarize(findings)
+    folder = printable(_display_path(root, "")) or "."
+    return (f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
+            f"{counts['info']} info in {plural(files_checked, 'file')} of {folder}/")
 
 
 def as_json(findings: list[Finding]) -> str:

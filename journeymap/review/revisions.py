@@ -19,9 +19,14 @@ from ..core.findings import Location
 from ..core.load import MAX_FILE_BYTES
 from ..util.errors import JourneymapError
 from ..util.inside import Outside, join_inside
+from ..util.repository import join_repository_path, repository_url
 
 if TYPE_CHECKING:
     from ..core.check import Checked
+    from .diff import MapDiff
+
+#: where a change is, as a URL (None: no link); `at_base` for places in the base revision
+Linker = Callable[[Location, bool], "str | None"]
 
 
 class RevisionProblem(JourneymapError):
@@ -37,11 +42,15 @@ class MapInGit:
 
     def file(self, relative: str) -> str:
         """A map file's path from the repository root."""
-        return "/".join(part for part in (self.path, relative) if part)
+        return join_repository_path(self.path, relative)
 
 
 def locate_in_git(folder: Path) -> MapInGit:
-    """The repository that holds `folder` (which need not exist in the working tree)."""
+    """The repository that holds `folder` (which need not exist in the working tree).
+
+    Asked of git, not found by its `.git` as util.repository does: every path `diff` gives git
+    afterwards must be relative to the top git itself reports (GIT_DIR, GIT_WORK_TREE, a
+    submodule, a worktree all move it), and a missing git must be said before anything else."""
     folder = Path(folder).absolute()
     existing = next((p for p in (folder, *folder.parents) if p.is_dir()), Path("/"))
     top = _git(existing, "rev-parse", "--show-toplevel", problem=f"{folder} is not inside a git repository: "
@@ -171,13 +180,49 @@ def checked_at(where: MapInGit, commit: str) -> Checked | None:
             return None
 
 
-def linker(repo_url: str, where: MapInGit, base: str, head: str | None) -> Callable[[Location, bool], str | None]:
+def linker(repo_url: str, where: MapInGit, base: str, head: str | None) -> Linker:
     """Links to a line at the head revision (or the base, for what was removed), when repo_url is set."""
     def link(location: Location, at_base: bool) -> str | None:
         commit = base if at_base else head
         if not repo_url or commit is None:
             return None
-        anchor = f"#L{location.line}" if location.line else ""
-        return f"{repo_url.rstrip('/')}/blob/{commit}/{where.file(location.file)}{anchor}"
+        return repository_url(repo_url.rstrip("/"), "blob", commit, where.file(location.file), location.line)
 
     return link
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A change in journey terms, as `diff` prints it: the comparison, and links to the lines it names."""
+
+    diff: MapDiff
+    link: Linker
+
+
+def review_change(folder: Path, base_revision: str, head_revision: str | None, repo_url: str | None) -> Reviewed:
+    """The map in `folder` at `base_revision` compared with `head_revision` (None: the working tree).
+
+    diff.py reads revisions through this module, so it is imported here, where both are needed."""
+    from ..core.check import check_map
+    from ..core.load import MapNotFound
+    from .diff import compare, templates_changed
+
+    where = locate_in_git(folder)
+    base_commit = commit_of(where, base_revision)
+    head_commit = commit_of(where, head_revision) if head_revision else None
+    base = checked_at(where, base_commit)
+    head = checked_at(where, head_commit) if head_commit else check_map(folder)
+    if head is None:
+        raise MapNotFound(f"no map at {where.file('') or 'the repository root'} in `{head_revision}`: "
+                          "give the folder that holds journey.yaml at both revisions")
+    templates = templates_changed(where, base_commit, head_commit, base, head)
+    result = compare(base, head)
+    result.templates = templates
+    result.labels = {"base": _short(base_revision), "head": _short(head_revision) if head_revision else "working tree"}
+    link = linker(repo_url if repo_url is not None else head.journey.repo_url, where, base_commit, head_commit)
+    return Reviewed(result, link)
+
+
+def _short(revision: str) -> str:
+    """A full commit id is shortened as git shows it; a branch or tag name stays as given."""
+    return revision[:7] if len(revision) == 40 and all(c in "0123456789abcdef" for c in revision) else revision

@@ -44,6 +44,7 @@ import graphviz
 
 from ..core.cache import cache_dir, digest, write_atomically
 from ..core.workers import usable_cores
+from ..util.errors import JourneymapError
 from .links import is_own_page
 
 #: graphs at least this long (DOT statements) are drawn alone, so one slow graph cannot hold up the others
@@ -58,6 +59,12 @@ _LATER_PAGE = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
 _SHAPE_START = re.compile(r'^(?:<!--[^\n]*-->\n)?<g id="\w+" class="(?:cluster|node|edge)">$', re.M)
 _CLUSTER = re.compile(r'<g id="clust(\d+)" class="cluster">')
 _GRAPH_END = "</g>\n</svg>\n"
+NOT_INSTALLED = ("Graphviz's `dot` is not installed; install it with `sudo apt-get install graphviz`, "
+                 "`brew install graphviz` or `winget install Graphviz.Graphviz`")
+
+
+class DotProblem(JourneymapError):
+    """`dot` is missing, or failed on a graph even alone: the site cannot be drawn."""
 #: bumped when what is kept of a drawing changes, so a cache of the old form is drawn again
 _DRAWING_FORM = "clusters-in-order"
 
@@ -124,6 +131,14 @@ def _draw_chunk(sources: list[str]) -> list[Drawing]:
 
 def _draw_alone(source: str) -> Drawing:
     try:
+        return _laid_out(source)
+    except graphviz.CalledProcessError as error:  # alone, there is nothing left to try
+        raise DotProblem(f"Graphviz failed to draw a diagram: {error.stderr or error}") from error
+
+
+def _laid_out(source: str) -> Drawing:
+    """The full layout; on a graph that takes too long, a quicker one; failing that, a placeholder."""
+    try:
         return Drawing(_in_cluster_order(_run(source, timeout())))
     except subprocess.TimeoutExpired:
         pass
@@ -142,7 +157,7 @@ def _run(source: str, seconds: float, options: list[str] | None = None) -> str:
     """`dot -Tsvg` on `source`, killed after `seconds` (the graphviz package's pipe() has no time limit)."""
     executable = shutil.which("dot")
     if executable is None:
-        raise graphviz.ExecutableNotFound(["dot"])
+        raise DotProblem(NOT_INSTALLED)
     command = [executable, "-Tsvg", *(options or [])]
     done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=seconds)  # kills on time
     if done.returncode != 0:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..core.findings import Finding, Severity
 from ..core.model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint, Transition, percent
-from ..util.repository import path_in_repository, repository_file
+from ..util.repository import path_in_repository, repository_file, repository_url
 from ..util.urls import scheme_of
 from . import diagrams, links
 
@@ -138,14 +138,13 @@ class Site:
             return None
         if not file or file.endswith("/"):
             return f"{repo}/tree/{self.journey.edit_branch}/{self.source_path(file).rstrip('/')}".rstrip("/")
-        return f"{repo}/edit/{self.journey.edit_branch}/{self.source_path(file)}"
+        return repository_url(repo, "edit", self.journey.edit_branch, self.source_path(file))
 
     def line_url(self, file: str, line: int | None) -> str | None:
         repo = self.journey.repo_url
         if not repo or scheme_of(repo) not in ("http", "https"):  # anything else is an `unsafe-url` finding
             return None
-        anchor = f"#L{line}" if line else ""
-        return f"{repo}/blob/{self.journey.edit_branch}/{self.source_path(file)}{anchor}"
+        return repository_url(repo, "blob", self.journey.edit_branch, self.source_path(file), line)
 
     # -- small facts templates need --
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .printable import printable
+
 #: the exit codes every command uses: done, the map (or the change) fails, the command could not run
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -17,3 +19,8 @@ class JourneymapError(Exception):
 
     def lines(self) -> list[str]:
         return [str(self)]
+
+
+def as_printed(error: JourneymapError) -> str:
+    """The error as the command line says it: each line as `journeymap: <line>`; map text in it shown, never obeyed."""
+    return "\n".join(printable(f"journeymap: {line}", lines=True) for line in error.lines())
