@@ -189,14 +189,14 @@ def test_only_the_posting_step_of_the_action_is_given_the_token() -> None:
     holding = [step.get("name") for step in steps if "token" in yaml.safe_dump(step).lower()]
     assert holding == ["Post the review on the pull request"]
     [posting] = [step for step in steps if step.get("name") in holding]
-    assert posting["run"] == "python -m journeymap.review.github_action comment"
+    assert posting["run"] == "python -m journeymap.cli.github_action comment"
     assert posting["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
     [reviewing] = [step for step in steps if step.get("id") == "journeymap"]
-    assert reviewing["run"] == "python -m journeymap.review.github_action review"
+    assert reviewing["run"] == "python -m journeymap.cli.github_action review"
 
 
 def test_an_unknown_phase_is_a_one_line_usage_and_exit_2(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "journeymap.review.github_action"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "journeymap.cli.github_action"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "review" in result.stderr and "comment" in result.stderr

@@ -43,8 +43,8 @@ def test_every_input_of_the_action_reaches_a_step() -> None:
     steps = yaml.safe_dump(action["runs"]["steps"])
     for name in action["inputs"]:
         assert f"inputs.{name}" in steps, name
-    assert "python -m journeymap.review.github_action review" in steps
-    assert "python -m journeymap.review.github_action comment" in steps
+    assert "python -m journeymap.cli.github_action review" in steps
+    assert "python -m journeymap.cli.github_action comment" in steps
 
 
 def test_the_example_workflow_uses_this_action_and_publishes_to_pages() -> None:
@@ -144,8 +144,8 @@ def _run_action(repository: Path, tmp_path: Path, api: str, event_name: str, eve
 
 
 def run_phase(phase: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """One step of action.yml: `python -m journeymap.review.github_action PHASE` with that step's environment."""
-    return subprocess.run([sys.executable, "-m", "journeymap.review.github_action", phase], cwd=cwd, env=env,
+    """One step of action.yml: `python -m journeymap.cli.github_action PHASE` with that step's environment."""
+    return subprocess.run([sys.executable, "-m", "journeymap.cli.github_action", phase], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 

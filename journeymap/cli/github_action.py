@@ -1,7 +1,7 @@
 """The GitHub Action's script, in two phases: review (check, diff, build) and comment (post the review).
 
-`action.yml` runs `python -m journeymap.review.github_action review` and then
-`python -m journeymap.review.github_action comment`, with the action's inputs in
+`action.yml` runs `python -m journeymap.cli.github_action review` and then
+`python -m journeymap.cli.github_action comment`, with the action's inputs in
 `JOURNEYMAP_*` variables and GitHub's own `GITHUB_*` ones. The review phase
 reads the pull request's map and never sees the token; the comment phase holds
 the token and reads nothing of the map but the comment file the review wrote.
@@ -23,10 +23,10 @@ from pathlib import Path
 from ..core.check import Checked, check_map
 from ..core.findings import fails
 from ..core.locate import locate_map
+from ..review.diff_report import COMMENT_MARKER, as_markdown, escape_markdown
+from ..review.report import as_github, escape_workflow_data, summary_line
+from ..review.revisions import review_change
 from ..util.errors import EXIT_FAILED, EXIT_OK, JourneymapError, as_printed
-from .diff_report import COMMENT_MARKER, as_markdown, escape_markdown
-from .report import as_github, escape_workflow_data, summary_line
-from .revisions import review_change
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 #: who GITHUB_TOKEN writes as: an installation token has no `GET /user`, so it is known by name
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
         return review()
     if phase == "comment":
         return comment()
-    print(f"usage: python -m journeymap.review.github_action {'|'.join(PHASES)}: review (check, diff, build; "
+    print(f"usage: python -m journeymap.cli.github_action {'|'.join(PHASES)}: review (check, diff, build; "
           "no token) and then comment (post the review; the token)", file=sys.stderr)
     return 2
 
@@ -83,7 +83,8 @@ def review() -> int:
 def _build(checked: Checked, site: Path) -> str:
     """The site, built with the map's gaps page whatever its findings (`build --keep-going`): the line it ends with.
 
-    The Action drives the whole product as the command line does, so it reaches up to the site here."""
+    The Action is a front end like the command line (so it sits beside it, over every layer); the site is
+    imported only when a build is asked for, as the commands do."""
     from ..site import build_site
     from ..site.build_report import built_line
 
