@@ -2,7 +2,7 @@
 
 `python scripts/architecture.py` (run by `make generate`) writes docs/architecture/imports.dot and renders
 it with Graphviz's `dot` to imports.svg. `--check` writes nothing and exits 1, naming what differs,
-when the committed drawing no longer matches the code (tests/test_architecture.py runs it).
+when the committed drawing no longer matches the code (tests/e2e/test_architecture.py runs it).
 
 The import graph comes from grimp, the library import-linter uses to enforce the same layers, so the
 picture and the contract read the code the same way.
