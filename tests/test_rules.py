@@ -9,7 +9,7 @@ import pytest
 
 from journeymap.core.check import check_map
 from journeymap.core.findings import Severity
-from journeymap.core.rules import RULES
+from journeymap.core.rules import CHECKS, RULES
 
 from .conftest import CLEAN_MAP, edited, line_of, write_map
 
@@ -298,8 +298,9 @@ def test_an_id_that_is_not_a_slug_is_told_its_slug(tmp_path: Path, written: str,
 def test_a_rule_id_registers_once() -> None:
     from journeymap.core.rules import registry
 
+    again = registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
     with pytest.raises(ValueError, match="rule weakest-link registered twice"):
-        registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
+        registry.index([*CHECKS, again])
     assert RULES["weakest-link"].severity is Severity.INFO
 
 
@@ -351,11 +352,9 @@ def test_a_registered_rule_keeps_its_id_severity_and_check() -> None:
     def check(journey):  # noqa: ANN001, ANN202
         return iter(())
 
-    try:
-        assert registry.rule("test-only-rule", Severity.WARNING)(check) is check
-        assert RULES["test-only-rule"] == registry.Rule("test-only-rule", Severity.WARNING, check)
-    finally:
-        RULES.pop("test-only-rule", None)
+    assert registry.rule("test-only-rule", Severity.WARNING)(check) is check
+    assert registry.index([check]) == {"test-only-rule": registry.Rule("test-only-rule", Severity.WARNING, check)}
+    assert "test-only-rule" not in RULES  # marked, not listed in CHECKS: it does not run
 
 
 def test_a_repeated_id_after_an_item_without_one_is_still_found(tmp_path: Path) -> None:
