@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import Location
+from ..findings import INVALID_YAML, OUTSIDE_LINK, Location
 from .document import Document, Problem
 from .markdown import parse_markdown
 from .yaml import parse_yaml
@@ -34,7 +34,7 @@ def read_bytes(path: Path, rel: str, root: Path | None = None) -> tuple[bytes, P
 
 
 def _unreadable(rel: str, error: Exception) -> Problem:
-    return Problem("invalid-yaml", Location(rel, 1, 1), f"cannot read the file ({error}): save it as UTF-8 text")
+    return Problem(INVALID_YAML, Location(rel, 1, 1), f"cannot read the file ({error}): save it as UTF-8 text")
 
 
 def parse_document(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Document | None, list[Problem]]:
@@ -51,7 +51,7 @@ def parse_document(data: bytes, suffix: str, rel: str, kind: str) -> tuple[Docum
 
 def _refusal(path: Path, rel: str, root: Path | None) -> Problem | None:
     if root is not None and not _inside(path, Path(root)):
-        return Problem("outside-link", Location(rel, None, None),
+        return Problem(OUTSIDE_LINK, Location(rel, None, None),
                        f"`{rel}` is a link to {path.resolve()}, outside the map folder: nothing outside the map "
                        "is read; copy the file into the map instead of linking to it")
     try:
@@ -59,7 +59,7 @@ def _refusal(path: Path, rel: str, root: Path | None) -> Problem | None:
     except OSError:
         return None  # reading it will say why
     if size > MAX_FILE_BYTES:
-        return Problem("invalid-yaml", Location(rel, 1, 1),
+        return Problem(INVALID_YAML, Location(rel, 1, 1),
                        f"the file is {size / 1024 / 1024:.1f} MB, more than the {MAX_FILE_BYTES // 1024 // 1024} MB "
                        "a map file may have; it was not read: split it (one stage per file, one brief per file)")
     return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...util.errors import JourneymapError
-from ..findings import Location
+from ..findings import SCHEMA, UNKNOWN_FILE, Location
 from .document import Document, Folder, Problem
 from .file import read_document
 from .strays import strays
@@ -58,11 +58,11 @@ def list_folder(root: Path, prefix: str = "", shared_owners: bool = False) -> Li
         raise MapNotFound(f"{root}: no journey.yaml here; a portfolio is checked as a whole with check_map")
     problems: list[Problem] = []
     if not shared_owners and not any((root / f"owners{suffix}").is_file() for suffix in (".yaml", ".yml")):
-        problems.append(Problem("schema", Location(f"{prefix}owners.yaml", None, None),
+        problems.append(Problem(SCHEMA, Location(f"{prefix}owners.yaml", None, None),
                                 "the map has no owners.yaml: create it with `owners:` listing each team's `id`, "
                                 "`name` and `department`"))
     stray, misnamed = strays(root, prefix)
-    problems += [Problem("unknown-file", location, message) for location, message in stray]
+    problems += [Problem(UNKNOWN_FILE, location, message) for location, message in stray]
     files = [(kind, path, prefix + path.relative_to(root).as_posix()) for kind, path in _map_files(root)]
     # a `stage/` for `stages/`: what it holds is there, just not read; judge nothing by it
     return Listing(root, prefix, files, problems, set(misnamed))

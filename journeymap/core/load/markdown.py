@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ..findings import Location
+from ..findings import INVALID_YAML, Location
 from .document import Document, Problem
 from .yaml import parse_yaml
 
@@ -24,7 +24,7 @@ def parse_markdown(text: str, rel: str, kind: str) -> tuple[Document | None, lis
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         if _front_matter_without_dashes(lines):
-            return None, [Problem("invalid-yaml", Location(rel, 1, 1),
+            return None, [Problem(INVALID_YAML, Location(rel, 1, 1),
                                   "the front matter must be between two `---` lines: add a line `---` above "
                                   f"`{lines[0].strip()}` and another after the last field")]
         return Document(rel, kind, {}, {(): (1, 1)}, body=text, body_line=1), []
@@ -39,5 +39,5 @@ def parse_markdown(text: str, rel: str, kind: str) -> tuple[Document | None, lis
                 document.body = "".join(lines[index + 1:])
                 document.body_line = index + 2
             return document, problems
-    return None, [Problem("invalid-yaml", Location(rel, 1, 1),
+    return None, [Problem(INVALID_YAML, Location(rel, 1, 1),
                           "front matter is not closed: add a line `---` after its last field")]

@@ -16,7 +16,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..findings import Location
+from ..findings import DUPLICATE_KEY, INVALID_YAML, Location
 from .document import Document, Path_, Problem
 from .yaml_errors import explain
 
@@ -45,11 +45,11 @@ def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Do
         explained = explain(error, text)
         line = explained.line + line_offset
         fix = replace(explained.fix, line=line) if explained.fix else None
-        return None, [Problem("invalid-yaml", Location(rel, line, explained.column), explained.message, fix)]
+        return None, [Problem(INVALID_YAML, Location(rel, line, explained.column), explained.message, fix)]
     except yaml.reader.ReaderError as error:
         return None, [_unacceptable_character(error, text, rel, line_offset)]
     except yaml.YAMLError as error:
-        return None, [Problem("invalid-yaml", Location(rel, 1, 1), f"not valid YAML: {error}")]
+        return None, [Problem(INVALID_YAML, Location(rel, 1, 1), f"not valid YAML: {error}")]
     finally:
         loader.dispose()
     document = Document(rel, kind, None, {(): (1 + line_offset, 1)})
@@ -60,7 +60,7 @@ def parse_yaml(text: str, rel: str, kind: str, line_offset: int = 0) -> tuple[Do
         try:
             document.data = builder.build(node, ())
         except _TooComplex as error:
-            return None, [Problem("invalid-yaml", Location(rel, *builder.mark(error.node)), str(error))]
+            return None, [Problem(INVALID_YAML, Location(rel, *builder.mark(error.node)), str(error))]
         document.positions[()] = builder.mark(node)
     return document, problems
 
@@ -71,7 +71,7 @@ def _unacceptable_character(error: yaml.reader.ReaderError, text: str, rel: str,
     before = text[:error.position]
     line, column = before.count("\n") + 1 + line_offset, error.position - (before.rfind("\n") + 1) + 1
     code = error.character if isinstance(error.character, int) else ord(error.character)
-    return Problem("invalid-yaml", Location(rel, line, column),
+    return Problem(INVALID_YAML, Location(rel, line, column),
                    f"not valid YAML: unacceptable character #x{code:04x}: {error.reason}: delete it; to mean it, "
                    "write it as an escape in double quotes, e.g. \"\\x1b\"")
 
@@ -116,7 +116,7 @@ class _Builder:
             return self._scalar(node)
         if id(node) in self.open_nodes:
             line, column = self.mark(node)
-            self.problems.append(Problem("invalid-yaml", Location(self.document.file, line, column),
+            self.problems.append(Problem(INVALID_YAML, Location(self.document.file, line, column),
                                          "an alias refers to the collection that contains it: write the values out"))
             return None
         self.open_nodes.add(id(node))
@@ -141,7 +141,7 @@ class _Builder:
                 line, column = self.mark(key_node)
                 first_line = self.mark(seen[key])[0]
                 self.problems.append(Problem(
-                    "duplicate-key", Location(self.document.file, line, column),
+                    DUPLICATE_KEY, Location(self.document.file, line, column),
                     f"key `{key}` is written twice (first at line {first_line}); YAML keeps only "
                     "the last: merge the two into one `" + str(key) + ":`"))
             seen[key] = key_node
@@ -218,7 +218,7 @@ class _Builder:
 
     def _report(self, node: Node, message: str) -> None:
         line, column = self.mark(node)
-        self.problems.append(Problem("invalid-yaml", Location(self.document.file, line, column), message))
+        self.problems.append(Problem(INVALID_YAML, Location(self.document.file, line, column), message))
 
     def _key(self, node: Node) -> str:
         """Keys are text: `2026-Q2`, `2026`, `yes` and `2026-10-01 09:00` all stay as written.
@@ -238,7 +238,7 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except ConstructorError as error:
             line, column = self.mark(node)
-            self.problems.append(Problem("invalid-yaml", Location(self.document.file, line, column),
+            self.problems.append(Problem(INVALID_YAML, Location(self.document.file, line, column),
                                          f"not valid YAML: {error.problem}"))
             return None
         except (ValueError, OverflowError):  # e.g. 2026-13-45 looks like a date but is none

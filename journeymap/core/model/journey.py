@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..findings import Location
+from ..findings import HANDOFF_GAP, UNKNOWN_OWNER, WEAKEST_LINK, Location
 from ..load import Document, Problem
 from .items import Brief, Evidence, Experiment, Origin, Owner, Persona, Phase, Stage, Touchpoint, percent
 
@@ -90,22 +90,22 @@ class Journey:
     def handoff_gap(self, source: Touchpoint, target: Touchpoint) -> bool:
         """A hand-off gap, in the check and on the site: unwritten, `handoff-gap` on, and both owners defined
         (a misspelt owner is `unknown-owner`'s finding, not also a change of team)."""
-        return (not self.rule_off("handoff-gap") and source.hands_off_unwritten(target)
+        return (not self.rule_off(HANDOFF_GAP) and source.hands_off_unwritten(target)
                 and not {source.owner, target.owner} & self._misspelt_owners)
 
     @cached_property
     def _misspelt_owners(self) -> set[str]:
         """Owners touchpoints name that owners.yaml does not define, while `unknown-owner` reports them."""
-        if self.rule_off("unknown-owner") or self.incomplete("owners."):
+        if self.rule_off(UNKNOWN_OWNER) or self.incomplete("owners."):
             return set()
         return {t.owner for t in self.touchpoints if t.owner and self.owner(t.owner) is None}
 
     def shown_weakest_link(self) -> Transition | None:
         """The weakest link the site marks; none when the map turned `weakest-link` off."""
-        return None if self.rule_off("weakest-link") else self.weakest_link()
+        return None if self.rule_off(WEAKEST_LINK) else self.weakest_link()
 
     def shown_slowest_stage(self) -> Stage | None:
-        return None if self.rule_off("weakest-link") else self.slowest_stage()
+        return None if self.rule_off(WEAKEST_LINK) else self.slowest_stage()
 
     @property
     def slug(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...util.suggest import closest
-from ..findings import Fix
+from ..findings import SCHEMA, Fix
 from ..load import Document, Problem
 from .format import ISO_DATE
 
@@ -43,7 +43,7 @@ class _Error:
     def problem(self, message: str, at: tuple | None = None, old: str = "", new: str = "") -> Problem:
         location = self.document.at(*(self.path if at is None else at))
         fix = Fix(location.line, old, new) if old and new and location.line else None
-        return Problem("schema", location, message, fix)
+        return Problem(SCHEMA, location, message, fix)
 
 
 #: an explanation: the problems one error stands for, or None when it has nothing better than jsonschema's
