@@ -16,11 +16,14 @@ from .items import (
     Phase,
     Stage,
     Touchpoint,
+    compared_fields,
+    exported_fields,
     is_figure,
+    listed,
     percent,
 )
-from .journey import ITEM_KINDS, Journey, Transition
+from .journey import ITEM_CLASSES, ITEM_KINDS, Journey, Transition
 
-__all__ = ["ITEM_KINDS", "LABEL_CHARS", "LARGEST_NUMBER", "SLUG", "Brief", "Evidence", "Experiment", "Journey",
-           "Metric", "Origin", "Owner", "Persona", "Phase", "Stage", "Touchpoint", "Transition", "build_journey",
-           "is_figure", "percent"]
+__all__ = ["ITEM_CLASSES", "ITEM_KINDS", "LABEL_CHARS", "LARGEST_NUMBER", "SLUG", "Brief", "Evidence", "Experiment",
+           "Journey", "Metric", "Origin", "Owner", "Persona", "Phase", "Stage", "Touchpoint", "Transition",
+           "build_journey", "compared_fields", "exported_fields", "is_figure", "listed", "percent"]

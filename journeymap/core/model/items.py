@@ -7,7 +7,7 @@ hold only what every rule and page can rely on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..findings import Location
@@ -26,6 +26,31 @@ def percent(value: float | None) -> str:
     """A computed rate, with one decimal: 540 of 2,400 is 22.5%, not 22%."""
     return "—" if value is None else f"{value * 100:.1f}%"
 
+
+
+#: field metadata: the field's rank among those `journeymap diff` compares (it reports an item's changed
+#: fields in this order)
+DIFF = "diff"
+#: field metadata: (rank, header) of the field among a touchpoint's columns in the CSV export
+CSV = "csv"
+
+
+def listed(diff: int | None = None, csv: tuple[int, str] | None = None) -> dict[str, Any]:
+    """The metadata of an item's field that `journeymap diff` compares (`diff`-th of its item's) or the CSV
+    export writes (`csv`: its column's rank and header): both lists are read off the item classes."""
+    return {key: value for key, value in ((DIFF, diff), (CSV, csv)) if value is not None}
+
+
+def compared_fields(item_class: type) -> tuple[str, ...]:
+    """The fields of an item class `journeymap diff` compares, in the order it reports them."""
+    ranked = sorted((f.metadata[DIFF], f.name) for f in fields(item_class) if DIFF in f.metadata)
+    return tuple(name for _, name in ranked)
+
+
+def exported_fields(item_class: type) -> tuple[tuple[str, str], ...]:
+    """(column header, field) for each field of an item class the CSV export writes, in column order."""
+    ranked = sorted((*f.metadata[CSV], f.name) for f in fields(item_class) if CSV in f.metadata)
+    return tuple((header, name) for _, header, name in ranked)
 
 
 def is_figure(value: Any) -> bool:
@@ -72,19 +97,19 @@ class Origin:
 @dataclass(frozen=True)
 class Owner:
     id: str
-    name: str
-    department: str
-    lead: str
-    contact: str
+    name: str = field(metadata=listed(diff=1))
+    department: str = field(metadata=listed(diff=2))
+    lead: str = field(metadata=listed(diff=3))
+    contact: str = field(metadata=listed(diff=4))
     origin: Origin
 
 
 @dataclass(frozen=True)
 class Persona:
     id: str
-    name: str
-    role: str
-    company: str
+    name: str = field(metadata=listed(diff=1))
+    role: str = field(metadata=listed(diff=2))
+    company: str = field(metadata=listed(diff=3))
     description: str
     goals: tuple[str, ...]
     pains: tuple[str, ...]
@@ -94,20 +119,20 @@ class Persona:
 @dataclass(frozen=True)
 class Phase:
     id: str
-    name: str
-    goal: str
+    name: str = field(metadata=listed(diff=1))
+    goal: str = field(metadata=listed(diff=2))
     origin: Origin
 
 
 @dataclass(frozen=True)
 class Metric:
     kind: str  # volume | health
-    name: str
-    value: float | None
-    target: float | None
-    unit: str
-    better: str
-    source: str
+    name: str = field(metadata=listed(diff=1))
+    value: float | None = field(metadata=listed(diff=2))
+    target: float | None = field(metadata=listed(diff=3))
+    unit: str = field(metadata=listed(diff=4))
+    better: str = field(metadata=listed(diff=5))
+    source: str = field(metadata=listed(diff=6))
     history: tuple[tuple[str, float], ...]
     origin: Origin
 
@@ -131,18 +156,18 @@ class Metric:
 
 @dataclass(frozen=True)
 class Touchpoint:
-    id: str
-    name: str
-    owner: str | None
-    stage: str
+    id: str = field(metadata=listed(csv=(2, "touchpoint_id")))
+    name: str = field(metadata=listed(diff=2, csv=(3, "touchpoint")))
+    owner: str | None = field(metadata=listed(diff=3, csv=(4, "owner_id")))
+    stage: str = field(metadata=listed(diff=1, csv=(1, "stage")))
     description: str
-    channel: str
-    initiator: str
-    intent: str
-    response_sla_hours: float | None
-    source_system: str
-    next: tuple[str, ...]
-    handoff: str
+    channel: str = field(metadata=listed(diff=6, csv=(5, "channel")))
+    initiator: str = field(metadata=listed(diff=5, csv=(6, "initiator")))
+    intent: str = field(metadata=listed(diff=4, csv=(7, "intent")))
+    response_sla_hours: float | None = field(metadata=listed(diff=7, csv=(8, "response_sla_hours")))
+    source_system: str = field(metadata=listed(diff=10, csv=(11, "source_system")))
+    next: tuple[str, ...] = field(metadata=listed(diff=8, csv=(9, "next")))
+    handoff: str = field(metadata=listed(diff=9, csv=(10, "handoff")))
     origin: Origin
 
     @property
@@ -158,18 +183,18 @@ class Touchpoint:
 @dataclass(frozen=True)
 class Stage:
     id: str
-    name: str
-    phase: str
+    name: str = field(metadata=listed(diff=1))
+    phase: str = field(metadata=listed(diff=2))
     description: str
-    job: str
-    milestone: str
-    emotion: int | None
+    job: str = field(metadata=listed(diff=3))
+    milestone: str = field(metadata=listed(diff=4))
+    emotion: int | None = field(metadata=listed(diff=5))
     highs: tuple[str, ...]
     lows: tuple[str, ...]
     questions: tuple[str, ...]
-    cycle_time_days: float | None
+    cycle_time_days: float | None = field(metadata=listed(diff=6))
     metrics: dict[str, Metric]
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...] = field(metadata=listed(diff=7))
     touchpoints: tuple[Touchpoint, ...]
     origin: Origin
 
@@ -191,14 +216,14 @@ class Stage:
 class Experiment:
     id: str
     name: str
-    stage: str
-    touchpoints: tuple[str, ...]
-    owner: str
-    hypothesis: str
-    metric: str
-    status: str
-    start: str
-    end: str
+    stage: str = field(metadata=listed(diff=1))
+    touchpoints: tuple[str, ...] = field(metadata=listed(diff=6))
+    owner: str = field(metadata=listed(diff=3))
+    hypothesis: str = field(metadata=listed(diff=5))
+    metric: str = field(metadata=listed(diff=4))
+    status: str = field(metadata=listed(diff=2))
+    start: str = field(metadata=listed(diff=7))
+    end: str = field(metadata=listed(diff=8))
     result: str
     origin: Origin
 
@@ -206,11 +231,11 @@ class Experiment:
 @dataclass(frozen=True)
 class Brief:
     id: str
-    title: str
-    stage: str
-    touchpoints: tuple[str, ...]
-    owner: str
-    status: str
+    title: str = field(metadata=listed(diff=2))
+    stage: str = field(metadata=listed(diff=1))
+    touchpoints: tuple[str, ...] = field(metadata=listed(diff=5))
+    owner: str = field(metadata=listed(diff=4))
+    status: str = field(metadata=listed(diff=3))
     body: str
     origin: Origin
 
@@ -218,10 +243,10 @@ class Brief:
 @dataclass(frozen=True)
 class Evidence:
     id: str
-    title: str
-    kind: str
-    date: str
-    stages: tuple[str, ...]
-    source: str
+    title: str = field(metadata=listed(diff=1))
+    kind: str = field(metadata=listed(diff=2))
+    date: str = field(metadata=listed(diff=3))
+    stages: tuple[str, ...] = field(metadata=listed(diff=4))
+    source: str = field(metadata=listed(diff=5))
     body: str
     origin: Origin

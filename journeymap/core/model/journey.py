@@ -12,7 +12,20 @@ from typing import Any
 
 from ..findings import HANDOFF_GAP, UNKNOWN_OWNER, WEAKEST_LINK, Location
 from ..load import Document, Problem
-from .items import Brief, Evidence, Experiment, Origin, Owner, Persona, Phase, Stage, Touchpoint, percent
+from .items import (
+    Brief,
+    Evidence,
+    Experiment,
+    Metric,
+    Origin,
+    Owner,
+    Persona,
+    Phase,
+    Stage,
+    Touchpoint,
+    listed,
+    percent,
+)
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,13 @@ class Transition:
 
 @dataclass
 class Journey:
-    title: str
+    title: str = field(metadata=listed(diff=1))
     description: str
-    persona: str
+    persona: str = field(metadata=listed(diff=2))
     repo_url: str
     edit_branch: str
-    cadence_days: int
-    last_reviewed: dt.date | None
+    cadence_days: int = field(metadata=listed(diff=4))
+    last_reviewed: dt.date | None = field(metadata=listed(diff=3))
     phases: list[Phase]
     stage_order: list[tuple[str, Location]]
     stage_files: list[Stage]
@@ -53,7 +66,7 @@ class Journey:
     experiments: list[Experiment]
     briefs: list[Brief]
     evidence: list[Evidence]
-    checks: dict[str, str]
+    checks: dict[str, str] = field(metadata=listed(diff=5))
     origin: Origin
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # paths relative to this journey's folder
@@ -214,9 +227,12 @@ class Journey:
         return max(timed, key=lambda s: s.cycle_time_days) if timed else None  # type: ignore[arg-type,return-value]
 
 
-#: the kinds of item a journey holds, as `Journey.items` names them
-ITEM_KINDS = ("stage", "touchpoint", "metric", "owner", "brief", "experiment", "evidence", "persona", "phase",
-              "journey")
+#: the kinds of item a journey holds, as `Journey.items` names them, and the class of each
+ITEM_CLASSES: dict[str, type] = {
+    "stage": Stage, "touchpoint": Touchpoint, "metric": Metric, "owner": Owner, "brief": Brief,
+    "experiment": Experiment, "evidence": Evidence, "persona": Persona, "phase": Phase, "journey": Journey,
+}
+ITEM_KINDS = tuple(ITEM_CLASSES)
 _ITEM_LISTS = {"phase": "phases", "touchpoint": "touchpoints", "owner": "owners", "persona": "personas",
                "brief": "briefs", "experiment": "experiments", "evidence": "evidence"}
 
