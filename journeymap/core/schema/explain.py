@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ...util.numbers import read_number
 from ...util.suggest import closest
 from ..findings import SCHEMA, Fix
 from ..load import Document, Problem
@@ -165,15 +166,10 @@ def _not_finite_message(where: str, instance: str, wanted: str, schema: dict) ->
 
 def _number_written_as_text(value: Any) -> str | None:
     """`45%` → 0.45, `12,000` → 12000, `1 200` → 1200: what spreadsheets and people write for a number."""
-    if not isinstance(value, str):
+    read = read_number(value) if isinstance(value, str) else None
+    if read is None:
         return None
-    text = value.strip().replace("\u00a0", " ")
-    percent = text.endswith("%")
-    digits = text.rstrip("%").strip().replace(",", "").replace(" ", "").replace("_", "")
-    try:
-        number = float(digits)
-    except ValueError:
-        return None
+    number, percent = read
     if percent:
         number /= 100
     return f"{number:g}" if abs(number) < 1e15 else None
