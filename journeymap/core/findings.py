@@ -5,6 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: The ids of the rules named outside their own rule: the loader and the schema make these findings before
+#: any rule runs (rules/files.py reports them), and the model asks whether some rules are turned off.
+INVALID_YAML = "invalid-yaml"
+DUPLICATE_KEY = "duplicate-key"
+SCHEMA = "schema"
+OUTSIDE_LINK = "outside-link"
+UNKNOWN_FILE = "unknown-file"
+UNKNOWN_OWNER = "unknown-owner"
+HANDOFF_GAP = "handoff-gap"
+WEAKEST_LINK = "weakest-link"
+
 
 class Severity(StrEnum):
     ERROR = "error"

@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable
 
 from ..core.check import Checked
-from ..core.model import Journey, Metric, Stage, Touchpoint
+from ..core.model import Journey, Metric, Touchpoint, exported_fields
 
-CSV_COLUMNS = ["journey", "stage", "touchpoint_id", "touchpoint", "owner_id", "owner", "channel", "initiator",
-               "intent", "response_sla_hours", "next", "handoff", "source_system"]
+#: a touchpoint's columns in the CSV export, as the Touchpoint class marks them: (header, field)
+_TOUCHPOINT_COLUMNS = exported_fields(Touchpoint)
+#: the journey, then the touchpoint's columns, with the owning team's name beside its id
+CSV_COLUMNS = ["journey", *(column for header, name in _TOUCHPOINT_COLUMNS
+                            for column in ((header, "owner") if name == "owner" else (header,)))]
 
 
 def as_mermaid(checked: Checked) -> str:
@@ -50,16 +53,28 @@ def as_csv(checked: Checked) -> str:
     for journey in checked.journeys:
         for stage in journey.stages:
             for touchpoint in stage.touchpoints:
-                writer.writerow([_cell(v) for v in _row(journey, stage, touchpoint)])
+                writer.writerow([_cell(v) for v in _row(journey, touchpoint)])
     return "\ufeff" + buffer.getvalue()
 
 
-def _row(journey: Journey, stage: Stage, touchpoint: Touchpoint) -> list[object]:
-    sla = touchpoint.response_sla_hours
-    return [journey.slug or journey.title, stage.id, touchpoint.id, touchpoint.name, touchpoint.owner or "",
-            journey.owner_name(touchpoint.owner), touchpoint.channel, touchpoint.initiator, touchpoint.intent,
-            "" if sla is None else f"{sla:g}", "; ".join(touchpoint.next), touchpoint.handoff,
-            touchpoint.source_system]
+def _row(journey: Journey, touchpoint: Touchpoint) -> list[object]:
+    row: list[object] = [journey.slug or journey.title]
+    for _, name in _TOUCHPOINT_COLUMNS:
+        row.append(_text(getattr(touchpoint, name)))
+        if name == "owner":
+            row.append(journey.owner_name(touchpoint.owner))
+    return row
+
+
+def _text(value: object) -> object:
+    """A field as its cell: none is empty, a figure as written (`24`, not `24.0`), a list joined by `; `."""
+    if value is None:
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:g}"
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    return value
 
 
 def _cell(value: object) -> object:

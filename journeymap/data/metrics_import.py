@@ -22,6 +22,7 @@ from ..core.model import Journey, Metric, is_figure
 from ..review.diff import ConversionChange
 from ..util.errors import EXIT_FAILED, JourneymapError
 from ..util.inside import Outside, join_inside
+from ..util.numbers import read_number
 from ..util.suggest import did_you_mean
 
 COLUMNS = ("stage", "metric", "period", "value")
@@ -192,12 +193,10 @@ def _figures(checked: Checked, path: Path) -> tuple[list[Figure], list[str]]:
 
 
 def _number(text: str, metric: Metric) -> tuple[float | None, str]:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", "").replace("_", "")
-    percent = cleaned.endswith("%")
-    try:
-        value = float(cleaned.rstrip("%"))
-    except ValueError:
+    read = read_number(text)
+    if read is None:
         return None, f"`{text}` is not a number: write digits, such as 1200, 0.42 or 42%"
+    value, percent = read
     if not is_figure(value):  # float() reads inf and nan; the map holds only figures it can compute with
         return None, f"`{text}` is no figure: write a finite number, such as 1200, 0.42 or 42%"
     if percent:

@@ -18,24 +18,12 @@ from typing import Any
 from ..core.check import Checked
 from ..core.findings import Finding, Location, Severity
 from ..core.locate import TEMPLATES_FOLDER, TEMPLATES_SETTING
-from ..core.model import Journey, Origin, Stage, Transition
+from ..core.model import ITEM_CLASSES, Journey, Origin, Stage, Transition, compared_fields
 from .revisions import MapInGit, _git
 from .subjects import Subjects
 
 #: what is compared on each kind of item, in the order a reviewer reads it
-FIELDS = {
-    "stage": ("name", "phase", "job", "milestone", "emotion", "cycle_time_days", "evidence"),
-    "touchpoint": ("stage", "name", "owner", "intent", "initiator", "channel", "response_sla_hours", "next",
-                   "handoff", "source_system"),
-    "metric": ("name", "value", "target", "unit", "better", "source"),
-    "owner": ("name", "department", "lead", "contact"),
-    "brief": ("stage", "title", "status", "owner", "touchpoints"),
-    "experiment": ("stage", "status", "owner", "metric", "hypothesis", "touchpoints", "start", "end"),
-    "evidence": ("title", "kind", "date", "stages", "source"),
-    "persona": ("name", "role", "company"),
-    "phase": ("name", "goal"),
-    "journey": ("title", "persona", "last_reviewed", "cadence_days", "checks"),
-}
+FIELDS = {kind: compared_fields(item_class) for kind, item_class in ITEM_CLASSES.items()}
 KINDS = tuple(FIELDS)
 #: a field change that means the item now belongs elsewhere in the journey
 MOVES = {"stage", "stages"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.core.findings import Severity
-from journeymap.core.rules import RULES
+from journeymap.core.rules import CHECKS, RULES
 
 from ..conftest import CLEAN_MAP
 from .cases import SPARK, findings_for
@@ -25,8 +25,9 @@ def test_checks_override_changes_severity_and_off_disables(tmp_path: Path) -> No
 def test_a_rule_id_registers_once() -> None:
     from journeymap.core.rules import registry
 
+    again = registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
     with pytest.raises(ValueError, match="rule weakest-link registered twice"):
-        registry.rule("weakest-link", Severity.INFO)(lambda journey: iter(()))
+        registry.index([*CHECKS, again])
     assert RULES["weakest-link"].severity is Severity.INFO
 
 
@@ -42,11 +43,9 @@ def test_a_registered_rule_keeps_its_id_severity_and_check() -> None:
     def check(journey):  # noqa: ANN001, ANN202
         return iter(())
 
-    try:
-        assert registry.rule("test-only-rule", Severity.WARNING)(check) is check
-        assert RULES["test-only-rule"] == registry.Rule("test-only-rule", Severity.WARNING, check)
-    finally:
-        RULES.pop("test-only-rule", None)
+    assert registry.rule("test-only-rule", Severity.WARNING)(check) is check
+    assert registry.index([check]) == {"test-only-rule": registry.Rule("test-only-rule", Severity.WARNING, check)}
+    assert "test-only-rule" not in RULES  # marked, not listed in CHECKS: it does not run
 
 
 def test_a_rule_turned_off_leaves_the_rules_after_it_on(tmp_path: Path) -> None:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from ..findings import Finding, Severity
 from ..model import Journey
-from . import files, ids, metrics, ownership, references, review, stages, urls  # noqa: F401  (they register)
-from .registry import RULES, Rule, rule
+from . import files, ids, metrics, ownership, references, review, stages, urls
+from .registry import Check, Rule, index, rule
 
-__all__ = ["RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]
+__all__ = ["CHECKS", "RULES", "Rule", "rule", "find_gaps", "get", "rule_ids"]
 
-#: the format's table order, which `journeymap rules` and the schema follow; new rules go after it
-FORMAT_ORDER = ["invalid-yaml", "duplicate-key", "schema", "invalid-id", "duplicate-id", "unowned-touchpoint",
-                "unknown-owner", "unknown-stage", "unknown-reference", "missing-metric", "missing-job",
-                "empty-stage", "orphan-stage", "unbriefed-stage", "high-intent-no-sla", "handoff-gap",
-                "no-evidence", "stale-review", "idle-owner", "weakest-link"]
-_registered = dict(RULES)
-RULES.clear()
-RULES.update(sorted(_registered.items(),
-                    key=lambda item: FORMAT_ORDER.index(item[0]) if item[0] in FORMAT_ORDER else len(FORMAT_ORDER)))
+#: every rule, in the format's table order (docs/format.md), which `journeymap rules`, the schema's `checks:`
+#: and the reports follow. A new rule is written with `@rule` and listed here.
+CHECKS: tuple[Check, ...] = (
+    files.invalid_yaml, files.duplicate_key, files.schema, ids.invalid_id, ids.duplicate_id,
+    ownership.unowned_touchpoint, ownership.unknown_owner, references.unknown_stage, references.unknown_reference,
+    metrics.missing_metric, stages.missing_job, stages.empty_stage, references.orphan_stage, stages.unbriefed_stage,
+    ownership.high_intent_no_sla, ownership.handoff_gap, stages.no_evidence, review.stale_review,
+    ownership.idle_owner, metrics.weakest_link, files.outside_link, files.unknown_file, metrics.unmeasured_metric,
+    urls.unsafe_url,
+)
+#: id → rule, in the order of CHECKS
+RULES: dict[str, Rule] = index(CHECKS)
 
 
 def rule_ids() -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Gap, Severity
+from ..findings import DUPLICATE_KEY, INVALID_YAML, OUTSIDE_LINK, SCHEMA, UNKNOWN_FILE, Gap, Severity
 from ..model import Journey
 from .registry import rule
 
@@ -15,7 +15,7 @@ def _problems(journey: Journey, rule_id: str) -> Iterator[Gap]:
             yield Gap(problem.location, problem.message, problem.fix)
 
 
-@rule("invalid-yaml", Severity.ERROR)
+@rule(INVALID_YAML, Severity.ERROR)
 def invalid_yaml(journey: Journey) -> Iterator[Gap]:
     """A file is not parseable YAML or front matter.
 
@@ -30,10 +30,10 @@ def invalid_yaml(journey: Journey) -> Iterator[Gap]:
         name: Demo call
         owner: sales
     """
-    return _problems(journey, "invalid-yaml")
+    return _problems(journey, INVALID_YAML)
 
 
-@rule("duplicate-key", Severity.ERROR)
+@rule(DUPLICATE_KEY, Severity.ERROR)
 def duplicate_key(journey: Journey) -> Iterator[Gap]:
     """A mapping repeats a key; YAML parsers silently keep only the last one.
 
@@ -49,10 +49,10 @@ def duplicate_key(journey: Journey) -> Iterator[Gap]:
         owner: sdr-team
         channel: email
     """
-    return _problems(journey, "duplicate-key")
+    return _problems(journey, DUPLICATE_KEY)
 
 
-@rule("schema", Severity.ERROR)
+@rule(SCHEMA, Severity.ERROR)
 def schema(journey: Journey) -> Iterator[Gap]:
     """A required field is missing, a field has the wrong type, or a key or value is unknown.
 
@@ -72,10 +72,10 @@ def schema(journey: Journey) -> Iterator[Gap]:
           intent: high
           meta: {campaign_code: Q4-17}
     """
-    return _problems(journey, "schema")
+    return _problems(journey, SCHEMA)
 
 
-@rule("outside-link", Severity.ERROR)
+@rule(OUTSIDE_LINK, Severity.ERROR)
 def outside_link(journey: Journey) -> Iterator[Gap]:
     """A map file is a symbolic link to a place outside the map folder.
 
@@ -89,10 +89,10 @@ def outside_link(journey: Journey) -> Iterator[Gap]:
     Passes:
         stages/evaluation.yaml      # a file inside the map (or a link to one)
     """
-    return _problems(journey, "outside-link")
+    return _problems(journey, OUTSIDE_LINK)
 
 
-@rule("unknown-file", Severity.WARNING)
+@rule(UNKNOWN_FILE, Severity.WARNING)
 def unknown_file(journey: Journey) -> Iterator[Gap]:
     """A file or folder in the map that journeymap does not read, such as `stage/` for `stages/`.
 
@@ -107,4 +107,4 @@ def unknown_file(journey: Journey) -> Iterator[Gap]:
         briefs/q4-campaign.md
         stages/.notes.txt       # dot-files are ignored
     """
-    return _problems(journey, "unknown-file")
+    return _problems(journey, UNKNOWN_FILE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...util.words import plural
-from ..findings import Gap, Severity
+from ..findings import WEAKEST_LINK, Gap, Severity
 from ..model import Journey
 from .registry import rule
 
@@ -39,7 +39,7 @@ def missing_metric(journey: Journey) -> Iterator[Gap]:
                           f"stage `{stage.id}` has no {kind} metric: add `metrics: {kind}: {_EXAMPLE[kind]}`")
 
 
-@rule("weakest-link", Severity.INFO)
+@rule(WEAKEST_LINK, Severity.INFO)
 def weakest_link(journey: Journey) -> Iterator[Gap]:
     """The transition with the lowest (relative) conversion; the slowest stage.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...util.suggest import closest, did_you_mean
-from ..findings import Gap, Severity
+from ..findings import HANDOFF_GAP, UNKNOWN_OWNER, Gap, Severity
 from ..model import Journey, Touchpoint
 from ..schema import TOUCHPOINT
 from .registry import rule
@@ -45,7 +45,7 @@ def _misspelt_owner(touchpoint: Touchpoint) -> str | None:
     return None
 
 
-@rule("unknown-owner", Severity.ERROR)
+@rule(UNKNOWN_OWNER, Severity.ERROR)
 def unknown_owner(journey: Journey) -> Iterator[Gap]:
     """An owner id (of a touchpoint, experiment or brief) is not in owners.yaml.
 
@@ -89,7 +89,7 @@ def high_intent_no_sla(journey: Journey) -> Iterator[Gap]:
                       "`response_sla_hours:` (e.g. 4)")
 
 
-@rule("handoff-gap", Severity.WARNING)
+@rule(HANDOFF_GAP, Severity.WARNING)
 def handoff_gap(journey: Journey) -> Iterator[Gap]:
     """`next` crosses from one owner to another and no `handoff` is written.
 

@@ -1,4 +1,8 @@
-"""The rule registry: a rule is an id, a default severity and one function over the journey."""
+"""What a rule is: an id, a default severity and one function over the journey.
+
+`@rule` only marks a function with its id and severity; the one list of rules, in their order, is
+`CHECKS` in rules/__init__.py, from which `RULES` is built.
+"""
 
 from __future__ import annotations
 
@@ -27,16 +31,30 @@ class Rule:
         return self.doc.splitlines()[0] if self.doc else ""
 
 
-RULES: dict[str, Rule] = {}
-
-
 def rule(rule_id: str, severity: Severity) -> Callable[[Check], Check]:
-    """Register a check under its stable id, as a linter registers its rules."""
+    """Mark a check as the rule `rule_id` with its default severity; listing it in CHECKS makes it run."""
 
-    def register(check: Check) -> Check:
-        if rule_id in RULES:
-            raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, check)
+    def mark(check: Check) -> Check:
+        check.rule = Rule(rule_id, severity, check)  # type: ignore[attr-defined]
         return check
 
-    return register
+    return mark
+
+
+def rule_of(check: Check) -> Rule | None:
+    """The rule a check was marked as, or None for a function that is no rule."""
+    marked = getattr(check, "rule", None)
+    return marked if isinstance(marked, Rule) else None
+
+
+def index(checks: Iterable[Check]) -> dict[str, Rule]:
+    """Id → rule, in the order of `checks`; a check not marked as a rule, or an id used twice, is refused."""
+    rules: dict[str, Rule] = {}
+    for check in checks:
+        marked = rule_of(check)
+        if marked is None:
+            raise ValueError(f"{check.__qualname__} is listed as a rule but has no @rule(id, severity)")
+        if marked.id in rules:
+            raise ValueError(f"rule {marked.id} registered twice")
+        rules[marked.id] = marked
+    return rules

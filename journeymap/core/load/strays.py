@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..util.suggest import closest
-from .findings import Location
+from ...util.suggest import closest
+from ..findings import Location
 
 #: the folders of a map and the file endings each reads
 FOLDERS = {"stages": (".yaml", ".yml"), "experiments": (".yaml", ".yml"), "briefs": (".md",),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from .findings import Fix
+from ..findings import Fix
 
 _KEY_VALUE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"][^:#]*?):\s+(?P<value>.*?)$")
 _NO_SPACE_AFTER_COLON = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/].*)$")
