@@ -21,6 +21,7 @@ from ..core.model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint
 from ..util.repository import path_in_repository, repository_file
 from ..util.urls import scheme_of
 from . import diagrams, links
+from .render import icon
 
 EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
 EXPERIMENT_STATUSES = ["proposed", "running", "won", "lost", "inconclusive"]
@@ -95,8 +96,6 @@ class Site:
         """A gap shown where it is, as the check reports it: nothing at all when the map turned the rule off."""
         if self.journey.rule_off(rule_id):
             return Markup("")
-        from . import icon
-
         return Markup(f'<{element} class="gap-inline">{icon("warn")}{escape(text)}</{element}>')
 
     def findings_in(self, origin: Origin) -> list[Finding]:

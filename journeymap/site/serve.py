@@ -98,7 +98,8 @@ class Site:
         (the first build goes ahead anyway, gaps and all, so there is something to show)."""
         from ..core.check import check_map
         from ..core.load import MapNotFound
-        from . import TemplateProblem, build_site
+        from .build import build_site
+        from .templates import TemplateProblem
 
         started = time.perf_counter()
         try:
@@ -404,7 +405,7 @@ def _watching(site: Site) -> Iterator[None]:
     """Rebuild on every save while serving; on the way out wait for a rebuild under way, lest it write after removal."""
     import watchfiles
 
-    from . import template_folders
+    from .render import template_folders
 
     stop = threading.Event()
     paths = [str(site.source), *(str(f) for f in template_folders(site.source, site.templates))]
