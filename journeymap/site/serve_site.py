@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core.check import ModelMemo
 from ..core.findings import Finding, Severity
 from ..util.words import plural
 
@@ -23,6 +24,7 @@ class Site:
         self.generation = 0
         self.problems: list[str] = []
         self.changed = threading.Condition()
+        self.models = ModelMemo()  # the journeys of the last check: a save remodels only the journey it touched
 
     def rebuild(self) -> None:
         """Check, then build. While the map has errors the last good site stays up, under a banner naming them
@@ -34,7 +36,8 @@ class Site:
 
         started = time.perf_counter()
         try:
-            checked = check_map(self.source, parallel=False)  # this process has threads: it must not fork
+            # this process has threads: it must not fork
+            checked = check_map(self.source, parallel=False, models=self.models)
             self.problems = [_describe(f) for f in checked.findings if f.severity is Severity.ERROR]
             if self.problems and self.folder.is_dir():
                 self.log(f"the map has {plural(len(self.problems), 'error')}: still serving the last good build")
