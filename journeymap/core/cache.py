@@ -35,6 +35,7 @@ from typing import Any
 
 from .. import __version__
 from ..util.errors import JourneymapError
+from ..util.files import write_atomically
 from ..util.resources import PACKAGE
 
 _FORMAT = 3
@@ -110,23 +111,6 @@ def pickled(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Replace `path` whole or not at all (a reader never sees half a file); False when it cannot be written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".write-")
-    except OSError:
-        return False
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-        return True
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        return False
-
-
 @functools.cache
 def code_version() -> str:
     """journeymap's version and its code as installed: an edited checkout invalidates the cache too."""
@@ -193,8 +177,11 @@ class Cache:
             return
         files = {key: value for key, value in self.files.items() if key in read}
         parts = {prefix: value for prefix, value in self.parts.items() if prefix in prefixes}
-        if write_atomically(self.path, pickled({"version": self.version, "files": files, "parts": parts})):
+        try:
+            write_atomically(self.path, pickled({"version": self.version, "files": files, "parts": parts}))
             self.dirty = False
+        except OSError:
+            pass  # a folder we cannot write: no cache this time
         prune()
 
 

@@ -42,9 +42,10 @@ from pathlib import Path
 
 import graphviz
 
-from ..core.cache import cache_dir, digest, write_atomically
+from ..core.cache import cache_dir, digest
 from ..core.workers import usable_cores
 from ..util.errors import JourneymapError
+from ..util.files import write_atomically
 from .links import is_own_page
 
 #: graphs at least this long (DOT statements) are drawn alone, so one slow graph cannot hold up the others
@@ -257,5 +258,9 @@ def _read(folder: Path | None, key: str) -> str | None:
 
 
 def _write(folder: Path | None, key: str, svg: str) -> None:
-    if folder is not None:
+    if folder is None:
+        return
+    try:
         write_atomically(folder / f"{key}.svg", svg.encode("utf-8"))
+    except OSError:
+        pass  # not kept: drawn again next time

@@ -21,6 +21,7 @@ from ..core.model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint
 from ..util.repository import path_in_repository, repository_file, repository_url
 from ..util.urls import scheme_of
 from . import diagrams, links
+from .render import icon
 
 EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
 EXPERIMENT_STATUSES = ["proposed", "running", "won", "lost", "inconclusive"]
@@ -95,8 +96,6 @@ class Site:
         """A gap shown where it is, as the check reports it: nothing at all when the map turned the rule off."""
         if self.journey.rule_off(rule_id):
             return Markup("")
-        from . import icon
-
         return Markup(f'<{element} class="gap-inline">{icon("warn")}{escape(text)}</{element}>')
 
     def findings_in(self, origin: Origin) -> list[Finding]:
@@ -215,15 +214,7 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
     yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
                {"diagram": diagrams.handoffs(journey, "")}, journey.prefix + "stages/")
     yield Page(links.GAPS, "gaps.html", "Gaps", {}, journey.prefix)
-    all_columns = columns(journey, site, with_orphans=True)
-    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.prefix + "stages/")
-    for column in all_columns:
-        stage = column.stage
-        yield Page(links.stage(stage.id), "stage.html", stage.name, {
-            "column": column, "stage": stage, "diagram": diagrams.stage_touchpoints(journey, stage, "../"),
-            "briefs": journey.briefs_for(stage.id), "experiments": journey.experiments_for(stage.id),
-            "evidence": journey.evidence_for(stage), "phase": journey.phase_of(stage),
-        }, stage.origin.file)
+    yield from _stage_pages(journey, site)
     yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, journey.prefix + "owners.yaml"))
     for owner in _unique(journey.owners):
         yield Page(links.owner(owner.id), "owner.html", owner.name or owner.id, {
@@ -238,6 +229,29 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         yield Page(links.brief(brief.id), "brief.html", brief.title, {
             "brief": brief, "stage": journey.stage(brief.stage),
         }, brief.origin.file)
+    yield from _experiment_pages(journey)
+    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, journey.prefix + "evidence/")
+    for note in _unique(journey.evidence):
+        yield Page(links.evidence(note.id), "evidence.html", note.title, {
+            "note": note, "stages": [s for s in journey.stages if note in journey.evidence_for(s)],
+        }, note.origin.file)
+
+
+def _stage_pages(journey: Journey, site: Site) -> Iterator[Page]:
+    """The list of stages (orphan stage files too) and a page per stage."""
+    all_columns = columns(journey, site, with_orphans=True)
+    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.prefix + "stages/")
+    for column in all_columns:
+        stage = column.stage
+        yield Page(links.stage(stage.id), "stage.html", stage.name, {
+            "column": column, "stage": stage, "diagram": diagrams.stage_touchpoints(journey, stage, "../"),
+            "briefs": journey.briefs_for(stage.id), "experiments": journey.experiments_for(stage.id),
+            "evidence": journey.evidence_for(stage), "phase": journey.phase_of(stage),
+        }, stage.origin.file)
+
+
+def _experiment_pages(journey: Journey) -> Iterator[Page]:
+    """The board of experiments by status, and a page per experiment."""
     # statuses outside the format (already findings) get a column too, so no experiment drops off the board
     statuses = EXPERIMENT_STATUSES + sorted({e.status or "no status" for e in journey.experiments}
                                             - set(EXPERIMENT_STATUSES))
@@ -247,11 +261,6 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         yield Page(links.experiment(experiment.id), "experiment.html", experiment.name, {
             "experiment": experiment, "stage": journey.stage(experiment.stage),
         }, experiment.origin.file)
-    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, journey.prefix + "evidence/")
-    for note in _unique(journey.evidence):
-        yield Page(links.evidence(note.id), "evidence.html", note.title, {
-            "note": note, "stages": [s for s in journey.stages if note in journey.evidence_for(s)],
-        }, note.origin.file)
 
 
 def _unique(items: list) -> list:

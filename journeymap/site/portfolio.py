@@ -17,9 +17,10 @@ import jinja2
 from ..core.check import Checked
 from ..core.findings import Finding, Severity
 from ..core.model import SLUG, Journey, Metric, Owner, Stage, Touchpoint, Transition
-from . import _render_template, links  # site/__init__ imports this module only inside build_site
+from . import links
 from .pages import by_file, gaps_by_owner
 from .pages import gaps as page_gaps
+from .render import render_template
 from .search import portfolio_search_index
 from .writer import write_text
 
@@ -186,7 +187,7 @@ class PortfolioPages:
         checked, teams_index = self.checked, f"{self.teams_folder}/{links.INDEX}"
 
         def write(path: str, template: str, **context: object) -> None:
-            write_text(folder, path, _render_template(
+            write_text(folder, path, render_template(
                 env, template, path, root=links.root_of(path), here=path, checked=checked, journeys=checked.journeys,
                 findings=checked.findings, teams_index=teams_index, **context))
 

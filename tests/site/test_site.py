@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from journeymap.site import code_spans
+from journeymap.site.render import code_spans
 
 from .. import sitecheck
 from ..conftest import CLEAN_MAP, EXAMPLE, ROOT, edited, run_cli, snapshot, write_map
@@ -447,7 +447,7 @@ def test_stage_page_draws_the_volume_sparkline(tmp_path: Path) -> None:
 def test_one_bodys_markdown_definitions_never_reach_another(tmp_path: Path) -> None:
     """Bodies are converted by one reused Markdown converter: a brief's link references, abbreviations and
     footnotes stay on its own page."""
-    from journeymap.site import render_markdown
+    from journeymap.site.render import render_markdown
 
     first = render_markdown("Read [the plan][plan] in HTML[^1].\n\n[plan]: https://plan.example\n"
                             "*[HTML]: Hyper Text\n\n[^1]: a note\n")
