@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.findings import Finding, Fix
+from ..util.files import write_atomically
 
 if TYPE_CHECKING:
     from ..core.check import Checked
@@ -108,10 +108,6 @@ def write(root: Path, texts: dict[str, tuple[str, str]], renames: list[Applied])
     """Each file replaced atomically (a reader never sees half an edit), then the renames."""
     for file, (_, after) in texts.items():
         target = root / file
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(after)
-        os.chmod(temporary, target.stat().st_mode & 0o777)
-        os.replace(temporary, target)
+        write_atomically(target, after.encode("utf-8"), mode=target.stat().st_mode & 0o777)
     for rename in renames:
         os.rename(root / rename.old, root / rename.new)
