@@ -212,9 +212,13 @@ class Handler(SimpleHTTPRequestHandler):
 
     def _page_open(self) -> bool:
         """False once the page has hung up: an EventSource sends nothing after its request, so a readable
-        connection with nothing to read is a closed one."""
-        readable, _, _ = select.select([self.connection], [], [], 0)
-        return not readable or self.connection.recv(1, socket.MSG_PEEK) != b""
+        connection with nothing to read is a closed one. So is a socket already closed under the channel, as
+        when the server stops while a page is open (select() refuses its descriptor, -1)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return not readable or self.connection.recv(1, socket.MSG_PEEK) != b""
+        except (OSError, ValueError):
+            return False
 
     def _moved_on(self, generation: int) -> bool:
         return self.site.generation != generation

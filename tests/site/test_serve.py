@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import shutil
@@ -10,7 +11,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -190,17 +190,19 @@ def test_one_error_is_one_error_in_the_terminal(tmp_path: Path) -> None:
 
 def test_a_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
     write_map(tmp_path / "map", CLEAN_MAP)
-    scratch = Path(tempfile.gettempdir())
-    before = set(scratch.glob("journeymap-serve-*"))
+    scratch = tmp_path / "tmp"  # its own temporary folder: other servers on this machine make theirs in /tmp
+    scratch.mkdir()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run([sys.executable, "-m", "journeymap", "serve", "map", "--port", str(port)],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "TMPDIR": str(scratch)})
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"--port {port + 1}" in result.stderr
-    assert set(scratch.glob("journeymap-serve-*")) <= before  # the folder it made for the site is gone
+    assert "building into " + str(scratch) in result.stderr  # it made its folder there ...
+    assert not list(scratch.glob("journeymap-serve-*"))  # ... and the folder it made for the site is gone
 
 
 def test_the_reload_script_is_never_in_build_output(tmp_path: Path) -> None:
