@@ -84,3 +84,28 @@ def test_the_architecture_page_shows_the_drawing_and_names_every_package() -> No
     packages = sorted(p.name for p in (ROOT / "journeymap").iterdir() if (p / "__init__.py").is_file())
     for package in packages:
         assert f"`{package}/`" in page, f"docs/architecture.md has no paragraph on journeymap/{package}/"
+
+
+#: docs/architecture.md's conventions: a module one can read in one sitting, a function seen whole
+MODULE_LINES, FUNCTION_LINES = 350, 50
+
+
+def _modules() -> list[Path]:
+    return sorted((ROOT / "journeymap").rglob("*.py"))
+
+
+def test_no_module_is_longer_than_a_sitting() -> None:
+    long = {str(p.relative_to(ROOT)): n for p in _modules() if (n := len(p.read_text().splitlines())) > MODULE_LINES}
+    assert not long, f"split these along their seams (over {MODULE_LINES} lines): {long}"
+
+
+def test_no_function_is_longer_than_a_screen() -> None:
+    import ast
+
+    long = {}
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if (length := node.end_lineno - node.lineno + 1) > FUNCTION_LINES:
+                    long[f"{path.relative_to(ROOT)}::{node.name}"] = length
+    assert not long, f"these functions are over {FUNCTION_LINES} lines: {long}"
