@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from ..util.errors import EXIT_UNUSABLE
+from ..util.errors import JourneymapError
 from .common import map_source, usage
 from .group import main
+
+
+class UnknownRule(JourneymapError):
+    """`journeymap rules ID` with an id no rule has: the message says which one was meant, if one is close."""
 
 
 @main.command(short_help="Start a map repository: a map to fill in, its workflow and pre-commit hook.")
@@ -39,9 +42,10 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
     """Build the map in SOURCE into a temporary folder, serve it, and rebuild it whenever a file changes."""
     from ..core.locate import locate_map
     from ..site.serve import serve as run
+    from ..site.serve_http import is_loopback
 
     host = host.removeprefix("[").removesuffix("]")  # `[::1]`, as a URL writes it
-    if not _is_loopback(host):
+    if not is_loopback(host):
         click.echo(f"journeymap: warning: serving on {host} shows the map to anyone who can reach this machine",
                    err=True)
     folder = locate_map(source, example, usage())
@@ -60,14 +64,6 @@ def serve(source: str | None, example: bool, port: int, host: str, open_browser:
         click.echo("stopped", err=True)
 
 
-def _is_loopback(host: str) -> bool:
-    """Only this machine can reach a loopback address (all of 127.0.0.0/8 and ::1), or localhost."""
-    import ipaddress
-
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @main.command(name="rules", short_help="List the rules, or explain one.")
@@ -84,8 +80,7 @@ def rules_command(rule_id: str | None) -> None:
         return
     found = rules.get(rule_id)
     if found is None:
-        click.echo(f"journeymap: no rule `{rule_id}`: {did_you_mean(rule_id, rules.RULES, 'rule')}", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        raise UnknownRule(f"no rule `{rule_id}`: {did_you_mean(rule_id, rules.RULES, 'rule')}")
     click.echo(f"{found.id} (default severity: {found.severity.value})\n\n{found.doc}")
 
 

@@ -250,6 +250,14 @@ def _is_address(name: str) -> bool:
     return True
 
 
+def is_loopback(host: str) -> bool:
+    """Only this machine can reach a loopback address (all of 127.0.0.0/8 and ::1), or localhost."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def in_url(host: str) -> str:
     """The host as it is written in a URL and a Host header: an IPv6 address in brackets."""
     return f"[{host}]" if ":" in host else host
