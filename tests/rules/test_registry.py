@@ -55,3 +55,20 @@ def test_a_rule_turned_off_leaves_the_rules_after_it_on(tmp_path: Path) -> None:
                                           SPARK: ("    owner: mkt\n", "")})
     rules = {f.rule for f in findings}
     assert "unowned-touchpoint" not in rules and {"weakest-link", "idle-owner"} <= rules
+
+
+def test_a_listed_function_that_is_no_rule_is_refused_by_its_name() -> None:
+    from journeymap.core.rules import registry
+
+    def unmarked(journey):  # noqa: ANN001, ANN202
+        return iter(())
+
+    def mislabelled(journey):  # noqa: ANN001, ANN202
+        return iter(())
+
+    mislabelled.rule = "weakest-link"  # type: ignore[attr-defined]  # an attribute of that name, not @rule's mark
+    for check in (unmarked, mislabelled):
+        assert registry.rule_of(check) is None
+        with pytest.raises(ValueError, match=rf"^{check.__qualname__} is listed as a rule but has no "
+                                             r"@rule\(id, severity\)$"):
+            registry.index([*CHECKS, check])
