@@ -158,9 +158,57 @@ def test_link_copies_where_hard_links_are_refused_and_says_when_there_is_nothing
 
 
 def test_a_page_path_out_of_the_site_is_refused_by_name(tmp_path: Path) -> None:
-    with pytest.raises(writer.UnsafeOutput, match=r"^\.\./escape\.html: a page path that leads out of the site folder"):
+    with pytest.raises(writer.UnsafeOutput) as refused:
         writer.write_text(tmp_path / "site", "../escape.html", "x")
+    message = str(refused.value)
+    assert message.startswith("../escape.html: a page path that leads out of the site folder (`../escape.html` "
+                              "leads out of ")
+    assert message.endswith("); nothing was written")
     assert not (tmp_path / "escape.html").exists()
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o722])
+def test_a_lock_folder_others_may_write_in_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              mode: int) -> None:
+    """A lock another user could create first, or link elsewhere, would let them stall every build."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = tmp_path / f"journeymap-{os.geteuid()}"
+    folder.mkdir()
+    folder.chmod(mode)
+    with pytest.raises(writer.UnsafeOutput) as refused:
+        writer._lock_folder()
+    assert str(refused.value) == (f"{folder} may be written by others (mode {mode:o}): builds take turns through a "
+                                  "lock file there, so it must be a folder only you can write; remove it, or set "
+                                  "TMPDIR to such a folder")
+    with pytest.raises(writer.UnsafeOutput), writer.staged(tmp_path / "site"):
+        pass  # a build, too, stops there
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_lock_folder_that_cannot_be_made_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(writer.UnsafeOutput) as refused:
+        writer._lock_folder()
+    assert str(refused.value).endswith(": builds take turns through a lock file there, so it must be a folder only "
+                                       "you can write; remove it, or set TMPDIR to such a folder")
+    assert isinstance(refused.value.__cause__, OSError)
+
+
+def test_a_build_locks_the_lock_file_it_opened(tmp_path: Path) -> None:
+    """The lock file there is the one this build holds: the build goes ahead at once, and leaves none."""
+    import threading
+
+    done = threading.Event()
+
+    def build() -> None:
+        with writer.staged(tmp_path / "site") as stage:
+            writer.write_text(stage, "index.html", "built")
+        done.set()
+
+    thread = threading.Thread(target=build, daemon=True)
+    thread.start()
+    assert done.wait(20) and (tmp_path / "site/index.html").read_text() == "built"
 
 
 def site_folder(path: Path, page: str, marker: bool = True) -> Path:
