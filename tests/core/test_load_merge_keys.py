@@ -6,6 +6,7 @@ PyYAML's own loader builds from the same text; what it refuses, with the finding
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from yaml.reader import ReaderError
 
@@ -184,3 +185,20 @@ def test_a_character_given_as_text_is_named_by_its_code_too() -> None:
     assert _unacceptable_character(error, "a: 1\nb: \x1b\n", "f.yaml", 2) == Problem(
         INVALID_YAML, Location("f.yaml", 4, 3),
         f"not valid YAML: unacceptable character #x001b: special characters are not allowed: {ESCAPE_ADVICE}")
+
+
+def test_an_error_without_a_position_is_one_finding_at_the_file_s_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PyYAML's parsers mark their errors; an unmarked one (none known today) still names the file, not a traceback
+    class Unmarked:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def get_single_node(self) -> None:
+            raise yaml.YAMLError("something PyYAML could not say where")
+
+        def dispose(self) -> None:
+            pass
+
+    monkeypatch.setattr("journeymap.core.load.yaml._Loader", Unmarked)
+    assert parse_yaml("a: 1\n", "f.yaml", "stage", 3) == (None, [Problem(
+        INVALID_YAML, Location("f.yaml", 1, 1), "not valid YAML: something PyYAML could not say where")])
