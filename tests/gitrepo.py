@@ -30,6 +30,16 @@ def commit_all(repo: Path, message: str) -> str:
     return git(repo, "rev-parse", "HEAD")
 
 
+def committed_map(repo: Path, files: dict[str, str]) -> Path:
+    """A new repository whose one commit holds the map `files` at journey/: the start of most review tests."""
+    from .conftest import write_map
+
+    init_repo(repo)
+    write_map(repo / "journey", files)
+    commit_all(repo, "the map")
+    return repo
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace one exact piece of a file: a test's edit fails loudly if the fixture changed under it."""
     text = path.read_text(encoding="utf-8")

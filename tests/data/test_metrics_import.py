@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..conftest import CLEAN_MAP, run_cli, write_map
-from ..gitrepo import commit_all, git, init_repo
+from ..conftest import CLEAN_MAP, run_cli
+from ..gitrepo import commit_all, committed_map, git
 
 COMMENTED = {**CLEAN_MAP,
              "stages/spark.yaml": "# Spark: how buyers first notice us\n" + CLEAN_MAP["stages/spark.yaml"].replace(
@@ -27,10 +27,7 @@ SPREADSHEET = ("\ufeffstage;metric;period;value\r\n"
 
 
 def _repo(tmp_path: Path) -> Path:
-    repo = init_repo(tmp_path / "repo")
-    write_map(repo / "journey", COMMENTED)
-    commit_all(repo, "the map")
-    return repo
+    return committed_map(tmp_path / "repo", COMMENTED)
 
 
 def test_a_spreadsheet_export_changes_only_value_and_history_lines(tmp_path: Path) -> None:

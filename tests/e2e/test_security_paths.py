@@ -16,18 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import CLEAN_MAP, run_cli, write_map
-from ..gitrepo import GIT_ENV, commit_all, git, init_repo
+from ..conftest import CLEAN_MAP, run_cli
+from ..gitrepo import GIT_ENV, committed_map, git
 
 OTHER_UID = 4242  # not root, not the user the tests run as: "another user" of a shared machine
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    repo = init_repo(tmp_path / "repo")
-    write_map(repo / "journey", CLEAN_MAP)
-    commit_all(repo, "the map")
-    return repo
+    return committed_map(tmp_path / "repo", CLEAN_MAP)
 
 
 def _mktree(repo: Path, entries: list[str]) -> str:

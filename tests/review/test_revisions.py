@@ -10,18 +10,15 @@ from journeymap.core.findings import Location
 from journeymap.core.load import MapNotFound
 from journeymap.review.revisions import RevisionProblem, review_change
 
-from ..conftest import CLEAN_MAP, write_map
-from ..gitrepo import commit_all, edit, git, init_repo
+from ..conftest import CLEAN_MAP
+from ..gitrepo import commit_all, committed_map, edit, git
 
 REPO_URL = "https://github.com/acme/journeys/"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    repo = init_repo(tmp_path / "repo")
-    write_map(repo / "journey", CLEAN_MAP)
-    commit_all(repo, "the map")
-    return repo
+    return committed_map(tmp_path / "repo", CLEAN_MAP)
 
 
 def test_two_commits_are_compared_with_their_labels_and_links_to_each_side(repo: Path) -> None:
