@@ -367,3 +367,11 @@ def test_a_stage_emotion_is_a_whole_number_from_minus_two_to_two(tmp_path: Path,
 def test_repo_url_loses_its_trailing_slash_and_nothing_else(tmp_path: Path, written: str, kept: str) -> None:
     files = dict(CLEAN_MAP, **{"journey.yaml": CLEAN_MAP["journey.yaml"] + f"repo_url: {written}\n"})
     assert check_map(write_map(tmp_path / "map", files)).journey.repo_url == kept  # edit links append paths
+
+
+def test_a_rate_that_overflows_is_no_figure_rather_than_infinity() -> None:
+    """10^15 after 10^-300 is more than a float holds: the page shows no rate, never "inf%"."""
+    from journeymap.core.model.journey import _ratio
+
+    assert _ratio(1e-300, 1e15) is None
+    assert _ratio(4, 1) == 0.25 and _ratio(0, 1) is None
