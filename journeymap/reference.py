@@ -86,6 +86,9 @@ journeys/
   conversion instead: the actual conversion divided by the one the targets
   imply (target of n+1 / target of n), and the link is described with the
   conversion its targets need and the shortfall in points.
+- **End-to-end conversion** is the last stage's `volume.value` divided by the
+  first's, shown at the top of the map; none when any step between them has
+  no conversion.
 - **The slowest stage** is the one with the longest `cycle_time_days`.
 - Both are marked on the map and the stage flow, and reported by `check` as
   `weakest-link` information.

@@ -87,8 +87,14 @@ class Site:
         self.gaps = gaps(findings)
         self._gaps_by_file = by_file(self.gaps)
         self.colours = diagrams.owner_colours(journey)
+        self._team_index = {owner.id: index for index, owner in reversed(list(enumerate(journey.owners)))}
         self.root = root
         self.emotions = EMOTIONS
+
+    def team_class(self, owner_id: str | None) -> str:
+        """The palette class of a team (`team-N`, by its place in owners.yaml), or "" for no known team."""
+        index = self._team_index.get(owner_id or "")
+        return "" if index is None else f"team-{index % 12}"
 
     # -- findings next to the things they are about --
 

@@ -214,6 +214,14 @@ class Journey:
             result.append(Transition(source, target, conversion, relative, expected))
         return result
 
+    def end_to_end_conversion(self) -> float | None:
+        """The share of the first stage's volume that reaches the last: the product of every step, so a
+        journey with one step unmeasured has none (its ends alone would hide which step is missing)."""
+        transitions = self.transitions()
+        if not transitions or any(t.conversion is None for t in transitions):
+            return None
+        return _ratio(_value(transitions[0].source), _value(transitions[-1].target))
+
     def weakest_link(self) -> Transition | None:
         transitions = self.transitions()
         relative = [t for t in transitions if t.relative is not None]
