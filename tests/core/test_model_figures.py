@@ -375,3 +375,28 @@ def test_a_rate_that_overflows_is_no_figure_rather_than_infinity() -> None:
 
     assert _ratio(1e-300, 1e15) is None
     assert _ratio(4, 1) == 0.25 and _ratio(0, 1) is None
+
+
+def _volume(text: str) -> float:
+    """The `value:` under a stage file's volume metric, read from its YAML."""
+    return float(text.split("  volume:\n", 1)[1].split("    value: ", 1)[1].split("\n", 1)[0])
+
+
+def test_end_to_end_conversion_is_the_last_stages_volume_over_the_first(tmp_path: Path) -> None:
+    expected = _volume(CLEAN_MAP[ADOPT]) / _volume(CLEAN_MAP[SPARK])
+    assert journey_of(tmp_path).end_to_end_conversion() == pytest.approx(expected)
+
+
+def test_end_to_end_conversion_is_none_when_a_step_between_is_unmeasured(tmp_path: Path) -> None:
+    # a middle stage with no volume: the ends are both measured, but one step of the product is unknown
+    middle = CLEAN_MAP[ADOPT].replace("id: adopt\n", "id: trial\n").replace("    value: 100\n", "")
+    journey = journey_of(tmp_path, {"stages/trial.yaml": middle, "journey.yaml": CLEAN_MAP["journey.yaml"].replace(
+        "stages: [spark, adopt]", "stages: [spark, trial, adopt]")})
+    assert [s.id for s in journey.stages] == ["spark", "trial", "adopt"]
+    assert journey.end_to_end_conversion() is None
+
+
+def test_a_journey_of_one_stage_has_no_end_to_end_conversion(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"].replace(
+        "stages: [spark, adopt]", "stages: [spark]")})
+    assert journey.end_to_end_conversion() is None
