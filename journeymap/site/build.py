@@ -20,6 +20,7 @@ from ..data.map_json import export_json
 from . import incremental, links
 from .diagrams import Diagram
 from .drawing import draw_all
+from .logo import read_logo
 from .pages import Site, pages
 from .portfolio import PortfolioPages
 from .render import environment, render_page
@@ -60,6 +61,9 @@ def build_site(checked: Checked, output: Path, templates: Path | None = None, us
         stale = [prefix for prefix in checked.prefixes if prefix not in built]
         todo: list[Journey | int] = [journey for journey in checked.journeys if journey.prefix in stale] \
             if stale else []
+        for journey in todo:  # a logo that cannot be shown stops the build before any page is written
+            if isinstance(journey, Journey):
+                read_logo(journey, checked.root / journey.prefix)
         job = _Job(env, folders, checked, todo, folder, use_cache, parallel)
         if checked.is_portfolio and "" not in built:
             job.portfolio = PortfolioPages(checked, shares=usable_cores() if parallel and can_fork() else 1)
@@ -137,6 +141,8 @@ def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journe
                    folder: Path, use_cache: bool = True) -> int:
     findings = checked.findings_of(journey)
     site = Site(journey, findings, checked.root)
+    logo = read_logo(journey, checked.root / journey.prefix)  # before any page: a bad logo writes nothing
+    site.logo = logo[0] if logo else ""
     nav = _nav(checked.is_portfolio)
     all_pages = list(pages(journey, site))
     diagrams = [value for page in all_pages for value in page.context.values() if isinstance(value, Diagram)]
@@ -147,6 +153,8 @@ def _write_journey(env: jinja2.Environment, folders: list[Path], journey: Journe
         write_text(folder, diagram.file, diagram.standalone())
     _copy_assets(folders, folder / "assets")
     write_text(folder, "assets/search-index.js", search_index(journey))
+    if logo:
+        (folder / logo[0]).write_bytes(logo[1])
     write_text(folder, "map.json", export_json(journey, findings))
     return len(all_pages)
 

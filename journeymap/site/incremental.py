@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.cache import code_version, digest
 from ..core.check import Checked
 from ..core.rules.review import today
+from .logo import MAX_BYTES
 from .writer import MARKER, link
 
 
@@ -38,12 +39,21 @@ def keys(checked: Checked, templates: str) -> dict[str, str]:
         for prefix in checked.journeys_of(file):
             if prefix in inputs:
                 inputs[prefix].append(f"{file}:{content}")
-    keys = {prefix: digest(*common, prefix, *inputs[prefix], "findings",
+    keys = {prefix: digest(*common, prefix, *inputs[prefix], _images(checked.root / prefix), "findings",
                            *(f"{f.location.file}:{f!r}" for f in checked.findings_under(prefix)))
             for prefix in checked.prefixes}
     if checked.is_portfolio:  # the index, team pages and search draw on every journey
         keys[""] = digest(*common, *sorted(keys.values()))
     return keys
+
+
+def _images(map_folder: Path) -> str:
+    """The map's assets/ folder (its logo), which the check does not read but the site shows."""
+    folder = map_folder / "assets"
+    if not folder.is_dir() or folder.is_symlink():
+        return ""
+    return digest(*(f"{path.name}:{digest(path.read_bytes().hex())}" for path in sorted(folder.iterdir())
+                    if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_BYTES))
 
 
 def marker(journeys: dict[str, tuple[str, list[str]]]) -> str:

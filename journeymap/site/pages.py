@@ -90,6 +90,7 @@ class Site:
         self._team_index = {owner.id: index for index, owner in reversed(list(enumerate(journey.owners)))}
         self.root = root
         self.emotions = EMOTIONS
+        self.logo = ""  # the logo's path in the site, when journey.yaml names one (site/logo.py)
 
     def team_class(self, owner_id: str | None) -> str:
         """The palette class of a team (`team-N`, by its place in owners.yaml), or "" for no known team."""

@@ -19,8 +19,9 @@ FOLDERS = {"stages": (".yaml", ".yml"), "experiments": (".yaml", ".yml"), "brief
            "evidence": (".md",)}
 #: files at the top of a map folder
 TOP_FILES = ("journey.yaml", "owners.yaml", "personas.yaml")
-#: folders that belong beside the map's own: user templates, and what tools and editors leave
-KNOWN_OTHERS = {"templates", "node_modules", "__pycache__", "output", "site"}
+#: folders that belong beside the map's own: user templates, images (journey.yaml's `logo`), and what tools
+#: and editors leave
+KNOWN_OTHERS = {"templates", "assets", "node_modules", "__pycache__", "output", "site"}
 
 
 def strays(root: Path, prefix: str = "") -> tuple[list[tuple[Location, str]], set[str]]:

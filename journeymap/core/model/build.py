@@ -97,6 +97,7 @@ def build_journey(folder: Folder, shared_owners: Sequence[Document] = (), prefix
         persona=_text(data, "persona"),
         repo_url=_text(data, "repo_url").rstrip("/"),
         edit_branch=_text(data, "edit_branch") or "main",
+        logo=_text(data, "logo"),
         cadence_days=int(_number(review, "cadence_days") or 90),  # a figure: finite, so a whole number
         last_reviewed=_date(_text(review, "last_reviewed")),
         phases=[Phase(_text(p, "id"), _label(p, "name"), _text(p, "goal"), Origin(journey_doc, ("phases", i)))

@@ -72,6 +72,7 @@ class Journey:
     unreadable: set[str] = field(default_factory=set)  # paths relative to this journey's folder
     prefix: str = ""  # in a portfolio, this journey's folder ("new-logo/"); file paths start with it
     owners_used_elsewhere: frozenset[str] = frozenset()  # by the portfolio's other journeys
+    logo: str = ""  # an image in the map folder, shown in the site's header (site/logo.py)
 
     def items(self, kind: str) -> Iterator[tuple[str, Any, Origin]]:
         """(id, item, where it is written) for every item of a kind in ITEM_KINDS; a metric's id is

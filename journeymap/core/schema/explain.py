@@ -15,7 +15,7 @@ from ...util.numbers import read_number
 from ...util.suggest import closest
 from ..findings import SCHEMA, Fix
 from ..load import Document, Problem
-from .format import ISO_DATE
+from .format import ISO_DATE, LOGO_PATTERN
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,10 @@ def _wrong_type(found: _Error) -> list[Problem]:
                           f"{_type_hint(wanted, found.path, schema.get('description', ''))}")]
 
 
-def _not_a_date(found: _Error) -> list[Problem] | None:
+def _unmatched(found: _Error) -> list[Problem] | None:
+    if found.error.validator_value == LOGO_PATTERN:
+        return [found.problem(f"{found.where} is `{found.instance}`: name a PNG, JPEG, WebP or GIF file inside "
+                              "the map folder, e.g. `logo: assets/logo.png` (no `..`, no SVG: it can hold script)")]
     if found.error.validator_value != ISO_DATE:
         return None
     return [found.problem(f"{found.where} is `{found.instance}`, not an ISO date: write it as YYYY-MM-DD, "
@@ -138,7 +141,7 @@ def _out_of_range(found: _Error) -> list[Problem]:
 #: the explanation of each validator's errors; any other validator's error keeps jsonschema's message
 _EXPLANATIONS: dict[str, Explanation] = {
     "additionalProperties": _unknown_keys, "required": _missing, "enum": _not_allowed, "type": _wrong_type,
-    "pattern": _not_a_date, "minItems": _empty, "format": _no_calendar_date, "maxLength": _too_long,
+    "pattern": _unmatched, "minItems": _empty, "format": _no_calendar_date, "maxLength": _too_long,
     "minimum": _out_of_range, "maximum": _out_of_range,
 }
 

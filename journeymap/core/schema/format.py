@@ -100,6 +100,11 @@ STAGE = _obj({
 }, required=("id", "name"), description="a stage of the journey")
 
 
+#: a path inside the map folder (no `..`, not absolute) to a raster image, whatever the case of its ending
+LOGO_PATTERN = (r"^(?![/\\])(?!(.*[/\\])?\.\.([/\\]|$))[^:]+"
+                r"\.([pP][nN][gG]|[jJ][pP][eE]?[gG]|[wW][eE][bB][pP]|[gG][iI][fF])$")
+
+
 def journey_schema(rule_ids: list[str]) -> dict:
     severity = {"enum": ["error", "warning", "info", "off", False]}
     return _obj({
@@ -108,6 +113,9 @@ def journey_schema(rule_ids: list[str]) -> dict:
         "persona": _d(_text, "a personas.yaml id"),
         "repo_url": _d(_text, "the repository, for 'edit this' links"),
         "edit_branch": _d(_text, "the branch that 'edit this' links open (default main)"),
+        "logo": _d({"type": "string", "pattern": LOGO_PATTERN},
+                   "an image shown beside the title in the site's header: a PNG, JPEG, WebP or GIF file in the "
+                   "map folder, e.g. `assets/logo.png` (an SVG can hold script, so it is not taken)"),
         "templates": _d({"type": "string", "minLength": 1},
                         "your own templates folder, relative to this file and inside the repository (e.g. "
                         "`templates`); without it the bundled templates render the site, whatever templates/ "
