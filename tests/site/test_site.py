@@ -124,15 +124,16 @@ def test_map_page_marks_the_weakest_link_and_slowest_stage(example_site: Path) -
     # cycle_time_days 38 is the longest; the stage files hold 5+5+5+6+5+5+6 = 37 touchpoints.
     page = (example_site / "index.html").read_text()
     assert re.search(r'<th scope="col" id="stage-evaluation" class="is-weakest', page)
-    assert "Weakest link:</strong> Consideration" in page
+    assert re.search(r'<div class="headline is-danger"><dt>Weakest link</dt>', page)
     assert re.search(r'id="stage-onboarding" class="[^"]*is-slowest', page)
     assert len(re.findall(r'<article class="card[ "]', page)) == 37
     volumes = {name: yaml.safe_load((EXAMPLE / f"stages/{name}.yaml").read_text())["metrics"]["volume"]
                for name in ("consideration", "evaluation")}
     rate = volumes["evaluation"]["value"] / volumes["consideration"]["value"]
     needed = volumes["evaluation"]["target"] / volumes["consideration"]["target"]
-    assert (f"converts {rate:.1%}, against the {needed:.1%} its targets need: "
-            f"{(needed - rate) * 100:.1f} points short") in re.sub(r"<[^>]+>", "", page)
+    assert (f"Weakest link{rate:.1%}Consideration → Evaluation converts {rate:.1%}, "
+            f"{(needed - rate) * 100:.1f} points short of the {needed:.1%} its targets need") \
+        in re.sub(r"<[^>]+>", "", page)
 
 
 def test_stage_flow_diagram_carries_every_stage_and_conversion(example_site: Path) -> None:
