@@ -29,13 +29,13 @@
       .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
-  /* The rule (docs/templates.md): a term matches words it starts, never the inside of a word. A short
-     term ("sla", "sdr") is taken as a whole word or its plural, so "sla" finds "SLA" and "SLAs", not
-     "Slack"; in a title it may also start a word, so "sales dev" finds Sales Development as you type,
-     unless it is typed in capitals ("SLA"), as an abbreviation is. */
+  /* The rule (docs/templates.md): a term matches a word it starts, or the word's plural or singular,
+     never the inside of a word. A short term ("sla", "sdr") is a whole word: "sla" finds "SLA" and
+     "SLAs", not "Slack"; in a title it may also start a word, so "sales dev" finds Sales Development
+     as you type, unless it is typed in capitals ("SLA"), as an abbreviation is. */
   function termMatches(term, word, inTitle) {
+    if (word === term.text || word + "s" === term.text || word === term.text + "s") return true;
     if (term.text.length > SHORT) return word.indexOf(term.text) === 0;
-    if (word === term.text || word === term.text + "s") return true;
     return inTitle && !term.capitals && word.indexOf(term.text) === 0;
   }
 
