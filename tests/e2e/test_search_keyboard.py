@@ -191,7 +191,8 @@ def accent(page) -> str:
 def landed(page) -> dict:
     """The :target's outline, and whether its four corners are inside the window and not covered."""
     return page.evaluate("""() => {
-      const target = document.querySelector(':target'), box = target.getBoundingClientRect(), style = getComputedStyle(target);
+      const target = document.querySelector(':target'), box = target.getBoundingClientRect();
+      const style = getComputedStyle(target);
       const corners = [[box.left + 4, box.top + 4], [box.right - 4, box.top + 4],
                        [box.left + 4, box.bottom - 4], [box.right - 4, box.bottom - 4]];
       return { id: target.id, top: box.top, bottom: box.bottom, outline: style.outlineStyle, colour: style.outlineColor,
