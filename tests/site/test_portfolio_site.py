@@ -216,7 +216,7 @@ def test_the_portfolio_search_covers_every_journey_with_urls_that_exist(site: Pa
         text = (site / html).read_text()
         scripts = re.findall(r'<script src="([^"]+)"', text)
         assert [(site / html).parent.joinpath(s).resolve() for s in scripts] == [
-            (site / "assets/journeymap.js").resolve()]
+            (site / "assets/early.js").resolve(), (site / "assets/journeymap.js").resolve()]
         [root] = re.findall(r'data-root="([^"]*)"', text)
         assert (site / html).parent.joinpath(root, "assets/search-index.js").resolve() == (
             site / "assets/search-index.js").resolve()
