@@ -19,6 +19,7 @@ from ..core.workers import can_fork, forked_map, usable_cores
 from ..data.map_json import export_json
 from . import incremental, links
 from .diagrams import Diagram
+from .palette import teams_css
 from .drawing import draw_all
 from .pages import Site, pages
 from .portfolio import PortfolioPages
@@ -159,7 +160,8 @@ def _nav(in_portfolio: bool) -> list[tuple[str, str]]:
 
 
 def _copy_assets(folders: list[Path], target: Path) -> None:
-    """Bundled assets first, then the user's on top: an asset is overridden by name."""
+    """The team palette, then bundled assets, then the user's on top: an asset is overridden by name."""
+    write_text(target.parent, "assets/teams.css", teams_css())
     for folder in reversed(folders):
         assets = folder / "assets"
         if assets.is_dir():
