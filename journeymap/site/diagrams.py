@@ -112,7 +112,8 @@ def _graph(name: str) -> DotGraph:
     graph = DotGraph(name)
     graph.attr(rankdir="LR", bgcolor="transparent", fontname=FONT, fontcolor=palette.MUTED, nodesep="0.3", ranksep="0.5")
     graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="rounded,filled", fillcolor=palette.SURFACE,
-               color=palette.EDGE, fontcolor=palette.INK, penwidth="1.2", target="_top")
+               color=palette.EDGE, fontcolor=palette.INK, penwidth="1.2", target="_top",
+               margin="0.16,0.06")  # room for a page font a little wider than the one dot measured
     graph.attr("edge", fontname=FONT, fontsize="10", color=palette.EDGE, fontcolor=palette.MUTED, penwidth="1.2",
                arrowsize="0.7")
     return graph
@@ -130,7 +131,7 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
     """Stages left to right, grouped by phase, conversion on every edge, the weakest link and slowest stage marked."""
     graph = _graph("stage-flow")
     graph.attr(ranksep="0.35", nodesep="0.2")
-    graph.attr("node", margin="0.1,0.04")
+    graph.attr("node", margin="0.14,0.05")
     slowest = journey.shown_slowest_stage()
     by_phase: dict[str, list[Stage]] = {}
     for stage in journey.stages:
@@ -213,7 +214,6 @@ def handoffs(journey: Journey, root: str) -> Diagram:
     """Every touchpoint, a column per stage, coloured by owner; `next` edges, gaps dashed red."""
     graph = _graph("handoffs")
     graph.attr(newrank="true", ranksep="0.9")
-    graph.attr("node", margin="0.16,0.06")  # room for a page font a little wider than the one dot measured
     column = {}
     for index, stage in enumerate(journey.stages):
         sub = _cluster(node_name("cluster_", stage.id), stage.name, "stage-column", rank="same",
