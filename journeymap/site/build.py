@@ -19,9 +19,9 @@ from ..core.workers import can_fork, forked_map, usable_cores
 from ..data.map_json import export_json
 from . import incremental, links
 from .diagrams import Diagram
-from .palette import teams_css
 from .drawing import draw_all
 from .pages import Site, pages
+from .palette import teams_css
 from .portfolio import PortfolioPages
 from .render import environment, render_page
 from .search import search_index

@@ -110,7 +110,8 @@ def _inline(svg: str, name: str, title: str, description: str) -> str:
 
 def _graph(name: str) -> DotGraph:
     graph = DotGraph(name)
-    graph.attr(rankdir="LR", bgcolor="transparent", fontname=FONT, fontcolor=palette.MUTED, nodesep="0.3", ranksep="0.5")
+    graph.attr(rankdir="LR", bgcolor="transparent", fontname=FONT, fontcolor=palette.MUTED, nodesep="0.3",
+               ranksep="0.5")
     graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="rounded,filled", fillcolor=palette.SURFACE,
                color=palette.EDGE, fontcolor=palette.INK, penwidth="1.2", target="_top",
                margin="0.16,0.06")  # room for a page font a little wider than the one dot measured
@@ -147,8 +148,9 @@ def stage_flow(journey: Journey, root: str) -> Diagram:
             is_slowest = slowest is not None and stage.id == slowest.id
             if is_slowest and slowest is not None and slowest.cycle_time_days is not None:
                 lines.append(f"SLOWEST: {plural(slowest.cycle_time_days, 'day')}")
-            attrs = {"peripheries": "2", "color": palette.WARN, "penwidth": "2", "class": "stage slowest"} if is_slowest \
-                else {"class": "stage"}
+            attrs = {"class": "stage"}
+            if is_slowest:
+                attrs.update(peripheries="2", color=palette.WARN, penwidth="2", **{"class": "stage slowest"})
             (sub or graph).node(node_name("s_", stage.id), label=_label(*lines, width=20),
                                 **_link(root + links.stage(stage.id)), tooltip=f"{stage.name}: {stage.job}", **attrs)
         if sub is not None:

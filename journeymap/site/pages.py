@@ -219,7 +219,8 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],
     }, journey.origin.file)
     yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
-               {"diagram": diagrams.handoffs(journey, ""), "team_handoffs": team_handoffs(journey)}, journey.prefix + "stages/")
+               {"diagram": diagrams.handoffs(journey, ""), "team_handoffs": team_handoffs(journey)},
+               journey.prefix + "stages/")
     yield Page(links.GAPS, "gaps.html", "Gaps", {}, journey.prefix)
     yield from _stage_pages(journey, site)
     yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, journey.prefix + "owners.yaml"))

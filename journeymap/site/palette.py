@@ -95,7 +95,8 @@ _DIAGRAM_RULES = """\
 .diagram-svg .edge path { stroke: var(--diagram-edge); }
 .diagram-svg .edge polygon { fill: var(--diagram-edge); stroke: var(--diagram-edge); }
 .diagram-svg .edge text, .diagram-svg .cluster text { fill: var(--diagram-muted); }
-.diagram-svg .cluster path, .diagram-svg .cluster polygon { fill: var(--diagram-cluster-fill); stroke: var(--diagram-cluster); }
+.diagram-svg .cluster path, .diagram-svg .cluster polygon {
+  fill: var(--diagram-cluster-fill); stroke: var(--diagram-cluster); }
 .diagram-svg .node path, .diagram-svg .node polygon { fill: var(--diagram-surface); stroke: var(--diagram-edge); }
 .diagram-svg .node text { fill: var(--diagram-ink); }
 .diagram-svg .node[class*="team-"] path, .diagram-svg .node[class*="team-"] polygon {
@@ -104,6 +105,7 @@ _DIAGRAM_RULES = """\
 .diagram-svg .slowest path, .diagram-svg .slowest polygon { stroke: var(--diagram-warn); }
 .diagram-svg .edge.weakest path, .diagram-svg .edge.gap path, .diagram-svg .node.gap path,
 .diagram-svg .node.gap polygon { stroke: var(--diagram-danger); }
-.diagram-svg .edge.weakest polygon, .diagram-svg .edge.gap polygon { fill: var(--diagram-danger); stroke: var(--diagram-danger); }
+.diagram-svg .edge.weakest polygon, .diagram-svg .edge.gap polygon {
+  fill: var(--diagram-danger); stroke: var(--diagram-danger); }
 .diagram-svg .edge.weakest text, .diagram-svg .edge.gap text { fill: var(--diagram-danger); font-weight: 600; }
 """
