@@ -22,6 +22,7 @@ from .diagrams import Diagram
 from .drawing import draw_all
 from .logo import read_logo
 from .pages import Site, pages
+from .palette import teams_css
 from .portfolio import PortfolioPages
 from .render import environment, render_page
 from .search import search_index
@@ -167,7 +168,8 @@ def _nav(in_portfolio: bool) -> list[tuple[str, str]]:
 
 
 def _copy_assets(folders: list[Path], target: Path) -> None:
-    """Bundled assets first, then the user's on top: an asset is overridden by name."""
+    """The team palette, then bundled assets, then the user's on top: an asset is overridden by name."""
+    write_text(target.parent, "assets/teams.css", teams_css())
     for folder in reversed(folders):
         assets = folder / "assets"
         if assets.is_dir():

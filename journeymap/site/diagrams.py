@@ -1,40 +1,47 @@
 """Graphviz diagrams of the journey, drawn by the real `dot` binary as SVG.
 
-The DOT text is written here, and every id, label, tooltip and URL in it goes
-through `dot_quote`: a map comes from a pull request, and one id ending in a
-backslash was enough to end a quoted string early and turn the names after it
-into DOT (a node with `URL=<javascript:...>`). Node and cluster names are made
-from `links.file_name` of an id (a slug, or a hash of anything else), and a URL
-is written only when it is a page of the site (`links.is_own_page`). drawing.py
-then refuses any drawing whose SVG holds something that could run.
+The DOT text is written here, through dot.py's `DotGraph`, which quotes every word of it.
+Node and cluster names are made from `links.file_name` of an id (a slug, or a hash of anything
+else). drawing.py then refuses any drawing whose SVG holds something that could run.
 Links are relative to the page the SVG is inlined into (`root` is "" or "../").
+
+The colours dot writes are the light ones of palette.py, so a downloaded diagram looks right on
+a slide; every node, edge and cluster also carries a `class` (`team-3`, `stage`, `weakest`,
+`gap`...), by which assets/teams.css recolours the inlined diagram in dark mode. Red is only
+ever the weakest link and a gap.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from ..core.model import Journey, Stage, Touchpoint, percent
 from ..util.words import plural
-from . import links
+from . import links, palette
+from .dot import DotGraph, dot_quote, xml_text
 from .drawing import drawing
 
-#: light fills, each readable with black text; owners also carry their name, so colour is never the only signal
-PALETTE = ["#cfe2ff", "#d1e7dd", "#fff3cd", "#f8d7da", "#e2d9f3", "#d2f4ea", "#ffe5d0", "#e9ecef",
-           "#f7d6e6", "#dbe4c6"]
-WEAK = "#b02a37"
+__all__ = ["Diagram", "DotGraph", "dot_quote", "handoffs", "owner_colours", "stage_flow", "stage_touchpoints"]
+
+#: the font dot measures text with: metric-compatible with the page's system UI stack closely enough
+#: (Arial is Liberation Sans on Linux); the inlined SVG shows the page's own font (`--font`)
+FONT = "Arial"
+#: the smallest scale a diagram is shown at before its box scrolls: keeps 10 pt edge labels at 10 px
+SMALLEST_SCALE = 0.75
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 @dataclass(frozen=True)
 class Diagram:
     name: str  # file stem under diagrams/
     title: str
-    description: str  # the text alternative
+    description: str  # the text alternative, read by screen readers (the SVG's <desc>)
     dot: str  # the graph, drawn by drawing.py (many at once) when the page needs it
     root: str = ""  # what the graph's links start with: the way from the page it is drawn for to the site root
+    caption: str = ""  # one line under the diagram, for everyone
 
     @property
     def svg(self) -> str:
@@ -45,6 +52,17 @@ class Diagram:
     def note(self) -> str:
         """Said under a diagram too large to draw in full."""
         return drawing(self.dot).note
+
+    @property
+    def natural_width(self) -> int:
+        """CSS pixels at the size dot drew it (1 pt = 4/3 px); 0 when the SVG does not say."""
+        size = _SIZE.search(drawing(self.dot).svg)
+        return round(float(size.group(1)) * 4 / 3) if size else 0
+
+    @property
+    def smallest_width(self) -> int:
+        """The narrowest it is shown before its box scrolls sideways instead, so text stays readable."""
+        return round(self.natural_width * SMALLEST_SCALE)
 
     @property
     def file(self) -> str:
@@ -58,88 +76,8 @@ class Diagram:
 
 
 def owner_colours(journey: Journey) -> dict[str, str]:
-    return {owner.id: PALETTE[index % len(PALETTE)] for index, owner in enumerate(journey.owners)}
-
-
-#: what DOT reads specially inside a quoted string, written so dot shows it as the character itself:
-#: `\\` and `"` end or escape the string (and `\\N`, `\\l`... are escString sequences), `&` starts an
-#: entity dot decodes in labels and tooltips; a line break stays a line break
-_DOT_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("&"): "&amp;", ord("\n"): "\\n",
-                **{code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)},
-                0x7F: "\u2421"}
-#: what XML (the SVG dot writes) cannot hold at all: lone surrogates and the two non-characters
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
-
-
-def dot_quote(text: str) -> str:
-    """`text` as one DOT double-quoted string that dot shows exactly as written, whatever it holds.
-
-    The one way map text reaches DOT: ids, labels, tooltips, URLs and attribute names alike.
-    Control characters (other than tab and line break), which XML and so the SVG cannot hold, are
-    shown as their Unicode control pictures (U+2400...); a carriage return is a line break.
-    """
-    text = _NOT_XML.sub("\ufffd", str(text).replace("\r\n", "\n").replace("\r", "\n"))
-    return '"' + text.translate(_DOT_ESCAPES) + '"'
-
-
-#: the control characters XML cannot hold, as their pictures (as dot_quote shows them)
-_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A, 0x0D)}
-
-
-def xml_text(text: str) -> str:
-    """Text for the SVG's own title and description: escaped, and with nothing XML cannot hold."""
-    return escape(_NOT_XML.sub("\ufffd", text.translate(_CONTROL_PICTURES)))
-
-
-#: attributes that make dot write a link: only ever one of the site's own pages (links.is_own_page)
-_LINK_ATTRIBUTES = frozenset({"url", "href", "edgeurl", "edgehref", "headurl", "headhref", "tailurl", "tailhref",
-                              "labelurl", "labelhref"})
-#: attributes that make dot read a file or point the SVG at a style sheet: never written
-_FILE_ATTRIBUTES = frozenset({"image", "shapefile", "imagepath", "fontpath", "stylesheet"})
-
-
-#: attributes whose backslashes dot reads twice (as an escString, then again for the tooltip)
-_TOOLTIP_ATTRIBUTES = frozenset({"tooltip", "edgetooltip", "headtooltip", "tailtooltip", "labeltooltip"})
-
-
-def _attributes(attrs: dict[str, str]) -> str:
-    """` [key="value" ...]`, every part quoted; a link to anything but our own page is left out."""
-    kept = {key: value.replace("\\", "\\\\") if key.lower() in _TOOLTIP_ATTRIBUTES else value
-            for key, value in attrs.items() if key.lower() not in _FILE_ATTRIBUTES and (
-                key.lower() not in _LINK_ATTRIBUTES or links.is_own_page(value))}
-    return " [" + " ".join(f"{dot_quote(k)}={dot_quote(v)}" for k, v in kept.items()) + "]" if kept else ""
-
-
-@dataclass
-class DotGraph:
-    """A graph (or a cluster in one) written as DOT text, every word of it through `dot_quote`.
-
-    Not the graphviz package's Digraph: its quoting leaves an id ending in a backslash as `"t\\"`.
-    """
-
-    name: str
-    statements: list[str] = field(default_factory=list)
-
-    def attr(self, kind: str = "graph", **attrs: str) -> None:
-        """Attributes of the graph itself, or the defaults of its nodes or edges (`kind`)."""
-        self.statements.append(kind + _attributes(attrs))
-
-    def node(self, name: str, **attrs: str) -> None:
-        self.statements.append(dot_quote(name) + _attributes(attrs))
-
-    def edge(self, tail: str, head: str, **attrs: str) -> None:
-        self.statements.append(f"{dot_quote(tail)} -> {dot_quote(head)}" + _attributes(attrs))
-
-    def subgraph(self, other: DotGraph) -> None:
-        self.statements.append(other.text("subgraph"))
-
-    def text(self, keyword: str = "digraph") -> str:
-        body = "".join(f"\t{line}\n" for statement in self.statements for line in statement.split("\n"))
-        return f"{keyword} {dot_quote(self.name)} {{\n{body}}}\n"
-
-    @property
-    def source(self) -> str:
-        return self.text()
+    """Each team's light fill (kept for templates that still set it inline; `Site.team_class` replaces it)."""
+    return {owner: palette.TEAM_COLOURS[number].fill for owner, number in palette.team_numbers(journey).items()}
 
 
 def node_name(prefix: str, item_id: str) -> str:
@@ -157,10 +95,6 @@ def _link(url: str) -> dict[str, str]:
     return {"URL": url} if links.is_own_page(url) else {}
 
 
-def _render(graph: DotGraph, name: str, title: str, description: str, root: str) -> Diagram:
-    return Diagram(name, title, description, graph.source, root)
-
-
 def _inline(svg: str, name: str, title: str, description: str) -> str:
     """Strip the XML prologue and give the SVG an accessible name and description."""
     svg = svg[svg.index("<svg"):]
@@ -176,51 +110,67 @@ def _inline(svg: str, name: str, title: str, description: str) -> str:
 
 def _graph(name: str) -> DotGraph:
     graph = DotGraph(name)
-    graph.attr(rankdir="LR", bgcolor="transparent", fontname="Helvetica", nodesep="0.3", ranksep="0.5")
-    graph.attr("node", fontname="Helvetica", fontsize="11", shape="box", style="rounded,filled",
-               fillcolor="white", target="_top")
-    graph.attr("edge", fontname="Helvetica", fontsize="10")
+    graph.attr(rankdir="LR", bgcolor="transparent", fontname=FONT, fontcolor=palette.MUTED, nodesep="0.3",
+               ranksep="0.5")
+    graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="rounded,filled", fillcolor=palette.SURFACE,
+               color=palette.EDGE, fontcolor=palette.INK, penwidth="1.2", target="_top",
+               margin="0.16,0.06")  # room for a page font a little wider than the one dot measured
+    graph.attr("edge", fontname=FONT, fontsize="10", color=palette.EDGE, fontcolor=palette.MUTED, penwidth="1.2",
+               arrowsize="0.7")
     return graph
+
+
+def _cluster(name: str, label: str, kind: str, **attrs: str) -> DotGraph:
+    """A subtle group: a pale fill, a thin grey outline, its name in muted text."""
+    sub = DotGraph(name)
+    sub.attr(label=label, style="rounded,filled", color=palette.CLUSTER, fillcolor=palette.CLUSTER_FILL, fontname=FONT,
+             fontcolor=palette.MUTED, fontsize="11", penwidth="1", **{"class": kind}, **attrs)
+    return sub
 
 
 def stage_flow(journey: Journey, root: str) -> Diagram:
     """Stages left to right, grouped by phase, conversion on every edge, the weakest link and slowest stage marked."""
     graph = _graph("stage-flow")
     graph.attr(ranksep="0.35", nodesep="0.2")
-    graph.attr("node", margin="0.1,0.04")
-    weakest = journey.shown_weakest_link()
+    graph.attr("node", margin="0.14,0.05")
     slowest = journey.shown_slowest_stage()
     by_phase: dict[str, list[Stage]] = {}
     for stage in journey.stages:
         by_phase.setdefault(stage.phase if journey.phase_of(stage) else "", []).append(stage)
     for phase_id, stages in by_phase.items():
         phase = next((p for p in journey.phases if p.id == phase_id), None)
-        target = graph
-        sub = DotGraph(node_name("cluster_", phase_id)) if phase else None
-        if sub is not None and phase is not None:
-            sub.attr(label=phase.name, style="rounded,dashed", color="#6c757d", fontname="Helvetica")
-            target = sub
+        sub = _cluster(node_name("cluster_", phase_id), phase.name, "phase") if phase else None
         for stage in stages:
             volume = stage.volume
             lines = [stage.name]
             if volume is not None and volume.value is not None:
                 lines += [volume.format(volume.value), volume.name]
-            if slowest is not None and slowest.cycle_time_days is not None and stage.id == slowest.id:
+            is_slowest = slowest is not None and stage.id == slowest.id
+            if is_slowest and slowest is not None and slowest.cycle_time_days is not None:
                 lines.append(f"SLOWEST: {plural(slowest.cycle_time_days, 'day')}")
-            attrs = {"peripheries": "2", "color": WEAK, "penwidth": "2"} if slowest and stage.id == slowest.id else {}
-            target.node(node_name("s_", stage.id), label=_label(*lines, width=20),
-                        **_link(root + links.stage(stage.id)), tooltip=f"{stage.name}: {stage.job}", **attrs)
+            attrs = {"class": "stage"}
+            if is_slowest:
+                attrs.update(peripheries="2", color=palette.WARN, penwidth="2", **{"class": "stage slowest"})
+            (sub or graph).node(node_name("s_", stage.id), label=_label(*lines, width=20),
+                                **_link(root + links.stage(stage.id)), tooltip=f"{stage.name}: {stage.job}", **attrs)
         if sub is not None:
             graph.subgraph(sub)
+    _conversions(graph, journey)
+    return Diagram("stage-flow", f"Stage flow of {journey.title or 'the journey'}", _flow_text(journey),
+                   graph.source, root, "Conversion from each stage to the next; the weakest link in red.")
+
+
+def _conversions(graph: DotGraph, journey: Journey) -> None:
+    weakest = journey.shown_weakest_link()
     for transition in journey.transitions():
         is_weak = weakest is not None and transition.source.id == weakest.source.id
         label = "?" if transition.conversion is None else percent(transition.conversion)
-        attrs = {"color": WEAK, "fontcolor": WEAK, "penwidth": "3", "style": "bold"} if is_weak else {}
+        attrs = {"color": palette.DANGER, "fontcolor": palette.DANGER, "penwidth": "3", "class": "weakest"} \
+            if is_weak else {"class": "conversion"}
         if is_weak:
             label += "\nWEAKEST LINK"
         graph.edge(node_name("s_", transition.source.id), node_name("s_", transition.target.id), label=label,
                    tooltip=f"{transition.source.name} → {transition.target.name}: {label}", **attrs)
-    return _render(graph, "stage-flow", f"Stage flow of {journey.title or 'the journey'}", _flow_text(journey), root)
 
 
 def _flow_text(journey: Journey) -> str:
@@ -235,39 +185,43 @@ def _flow_text(journey: Journey) -> str:
     return "; ".join(parts) or "No stages yet."
 
 
-def _touchpoint_node(graph: DotGraph, journey: Journey, touchpoint: Touchpoint, colours: dict[str, str],
-                     url: str) -> None:
+def _touchpoint_node(graph: DotGraph, journey: Journey, touchpoint: Touchpoint, url: str) -> None:
+    """A box in its team's colours, with the team's name in it: colour is never the only signal."""
     owner = journey.owner(touchpoint.owner)
     owner_name = owner.name if owner else (touchpoint.owner or "NO OWNER")
-    attrs = {"fillcolor": colours.get(touchpoint.owner or "", "white")}
-    if not touchpoint.owner:
-        attrs.update(color=WEAK, style="rounded,filled,dashed", penwidth="2")
+    number = palette.team_numbers(journey).get(touchpoint.owner or "")
+    if number is not None:
+        colour = palette.TEAM_COLOURS[number]
+        attrs = {"fillcolor": colour.fill, "color": colour.line, "fontcolor": colour.ink,
+                 "class": "touchpoint " + palette.team_class(number)}
+    elif not touchpoint.owner:
+        attrs = {"color": palette.DANGER, "style": "rounded,filled,dashed", "penwidth": "2", "class": "touchpoint gap"}
+    else:
+        attrs = {"class": "touchpoint"}
     graph.node(node_name("t_", touchpoint.id), label=_label(touchpoint.name, f"({owner_name})"), **_link(url),
                tooltip=f"{touchpoint.name} — {owner_name}", **attrs)
 
 
-def _handoff_edge(graph: DotGraph, source: Touchpoint, target: Touchpoint, gap: bool,
-                  **attrs: str) -> None:
+def _handoff_edge(graph: DotGraph, source: Touchpoint, target: Touchpoint, gap: bool, **attrs: str) -> None:
     if gap:
-        attrs.update(style="dashed", color=WEAK, fontcolor=WEAK, penwidth="2", label="NO HAND-OFF",
-                     tooltip=f"hand-off gap: {source.name} → {target.name}")
+        attrs.update(style="dashed", color=palette.DANGER, fontcolor=palette.DANGER, penwidth="2",
+                     label="NO HAND-OFF", tooltip=f"hand-off gap: {source.name} → {target.name}",
+                     **{"class": "gap"})
     elif source.owner != target.owner:
-        attrs.update(label="hand-off", tooltip=source.handoff)
+        attrs.update(label="hand-off", tooltip=source.handoff, **{"class": "handoff"})
     graph.edge(node_name("t_", source.id), node_name("t_", target.id), **attrs)
 
 
 def handoffs(journey: Journey, root: str) -> Diagram:
     """Every touchpoint, a column per stage, coloured by owner; `next` edges, gaps dashed red."""
     graph = _graph("handoffs")
-    graph.attr(newrank="true", ranksep="1.2")
-    colours = owner_colours(journey)
+    graph.attr(newrank="true", ranksep="0.9")
     column = {}
     for index, stage in enumerate(journey.stages):
-        sub = DotGraph(node_name("cluster_", stage.id))
-        sub.attr(label=stage.name, style="rounded", color="#adb5bd", fontname="Helvetica", rank="same",
-                 **_link(root + links.stage(stage.id)), target="_top")
+        sub = _cluster(node_name("cluster_", stage.id), stage.name, "stage-column", rank="same",
+                       **_link(root + links.stage(stage.id)), target="_top")
         for touchpoint in stage.touchpoints:
-            _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
+            _touchpoint_node(sub, journey, touchpoint, root + links.touchpoint(touchpoint))
             column[touchpoint.id] = index
         sub.node(node_name("anchor_", stage.id), label="", style="invis", width="0", height="0")
         graph.subgraph(sub)
@@ -279,23 +233,29 @@ def handoffs(journey: Journey, root: str) -> Diagram:
             if touchpoint.id in column and target.id in column:
                 gap = journey.handoff_gap(touchpoint, target)
                 gaps += gap
-                forward = column[target.id] > column[touchpoint.id]
-                _handoff_edge(graph, touchpoint, target, gap, constraint="true" if forward else "false")
+                _handoff_edge(graph, touchpoint, target, gap, **_direction(column[touchpoint.id], column[target.id]))
     description = (f"{plural(len(column), 'touchpoint')} in {plural(len(journey.stages), 'stage')}, one column per "
                    f"stage, coloured and labelled by owning team; {plural(gaps, 'hand-off gap')} drawn as dashed red "
                    "edges.")
-    return _render(graph, "handoffs", "Touchpoint hand-offs", description, root)
+    return Diagram("handoffs", "Touchpoint hand-offs", description, graph.source, root,
+                   "Touchpoints by stage, coloured by team; dashed red arrows are hand-offs nobody wrote.")
+
+
+def _direction(source_column: int, target_column: int) -> dict[str, str]:
+    """A `next` back to an earlier stage runs under the columns, bottom to bottom, instead of looping round
+    the canvas, and does not pull the columns out of order; one within a stage runs down its column."""
+    if target_column >= source_column:
+        return {}
+    return {"constraint": "false", "tailport": "s", "headport": "s", "class": "backward"}
 
 
 def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
     """One stage's touchpoints with the hand-offs into and out of it."""
     graph = _graph(node_name("stage-", stage.id))
-    colours = owner_colours(journey)
     inside = {t.id for t in stage.touchpoints}
-    sub = DotGraph(node_name("cluster_", stage.id))
-    sub.attr(label=stage.name, style="rounded", color="#adb5bd", fontname="Helvetica")
+    sub = _cluster(node_name("cluster_", stage.id), stage.name, "stage-column")
     for touchpoint in stage.touchpoints:
-        _touchpoint_node(sub, journey, touchpoint, colours, root + links.touchpoint(touchpoint))
+        _touchpoint_node(sub, journey, touchpoint, root + links.touchpoint(touchpoint))
     graph.subgraph(sub)
     outside: set[str] = set()
     pairs = [(t, target) for t in journey.touchpoints for _, target in journey.next_of(t)]
@@ -306,10 +266,11 @@ def stage_touchpoints(journey: Journey, stage: Stage, root: str) -> Diagram:
             if other.id not in inside and other.id not in outside:
                 outside.add(other.id)
                 other_stage = journey.stage(other.stage)
-                _touchpoint_node(graph, journey, other, colours, root + links.touchpoint(other))
+                _touchpoint_node(graph, journey, other, root + links.touchpoint(other))
                 graph.node(node_name("t_", other.id), xlabel=other_stage.name if other_stage else other.stage)
         _handoff_edge(graph, source, target, journey.handoff_gap(source, target))
     description = (f"{plural(len(stage.touchpoints), 'touchpoint')} of {stage.name}"
                    + (f", with {plural(len(outside), 'touchpoint')} of other stages they hand on to or from" if outside
                       else "") + ".")
-    return _render(graph, node_name("stage-", stage.id), f"Touchpoints of {stage.name}", description, root)
+    return Diagram(node_name("stage-", stage.id), f"Touchpoints of {stage.name}", description, graph.source, root,
+                   "This stage's touchpoints, coloured by team, with the hand-offs into and out of it.")

@@ -57,8 +57,9 @@ _DOCUMENT_END = re.compile(r"(?<=</svg>\n)")
 #: dot names the group of every graph after the first of a run `page0,1_graph0`; alone it is `graph0`
 _LATER_PAGE = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
 #: where each top-level shape of an SVG starts: with the comment dot puts before a node or edge, if any
-_SHAPE_START = re.compile(r'^(?:<!--[^\n]*-->\n)?<g id="\w+" class="(?:cluster|node|edge)">$', re.M)
-_CLUSTER = re.compile(r'<g id="clust(\d+)" class="cluster">')
+#: (a shape's own classes, from the DOT `class` attribute, follow dot's: `class="node team&#45;3"`)
+_SHAPE_START = re.compile(r'^(?:<!--[^\n]*-->\n)?<g id="\w+" class="(?:cluster|node|edge)(?: [^"<>]*)?">$', re.M)
+_CLUSTER = re.compile(r'<g id="clust(\d+)" class="cluster(?: [^"<>]*)?">')
 _GRAPH_END = "</g>\n</svg>\n"
 NOT_INSTALLED = ("Graphviz's `dot` is not installed; install it with `sudo apt-get install graphviz`, "
                  "`brew install graphviz` or `winget install Graphviz.Graphviz`")

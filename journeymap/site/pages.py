@@ -20,8 +20,9 @@ from ..core.findings import Finding, Severity
 from ..core.model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint, Transition, percent
 from ..util.repository import path_in_repository, repository_file, repository_url
 from ..util.urls import scheme_of
-from . import diagrams, links
+from . import diagrams, links, palette
 from .render import icon
+from .team_handoffs import team_handoffs
 
 EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
 EXPERIMENT_STATUSES = ["proposed", "running", "won", "lost", "inconclusive"]
@@ -86,16 +87,11 @@ class Site:
         self.findings = findings
         self.gaps = gaps(findings)
         self._gaps_by_file = by_file(self.gaps)
-        self.colours = diagrams.owner_colours(journey)
-        self._team_index = {owner.id: index for index, owner in reversed(list(enumerate(journey.owners)))}
+        self.colours = diagrams.owner_colours(journey)  # kept for templates that set a fill inline; see team_class
+        self._team_numbers = palette.team_numbers(journey)
         self.root = root
         self.emotions = EMOTIONS
         self.logo = ""  # the logo's path in the site, when journey.yaml names one (site/logo.py)
-
-    def team_class(self, owner_id: str | None) -> str:
-        """The palette class of a team (`team-N`, by its place in owners.yaml), or "" for no known team."""
-        index = self._team_index.get(owner_id or "")
-        return "" if index is None else f"team-{index % 12}"
 
     # -- findings next to the things they are about --
 
@@ -156,6 +152,11 @@ class Site:
 
     def touchpoint(self, touchpoint_id: str) -> Touchpoint | None:
         return self.journey.touchpoint(touchpoint_id)
+
+    def team_class(self, owner_id: str | None) -> str:
+        """`team-N`, which gives an element its team's --team-fill, --team-line and --team-ink (assets/teams.css);
+        "" for no team or one owners.yaml does not list."""
+        return palette.team_class(self._team_numbers.get(owner_id or ""))
 
     def handoff_gaps(self, touchpoint: Touchpoint) -> list[Touchpoint]:
         return [t for _, t in self.journey.next_of(touchpoint) if self.journey.handoff_gap(touchpoint, t)]
@@ -219,7 +220,8 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],
     }, journey.origin.file)
     yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
-               {"diagram": diagrams.handoffs(journey, "")}, journey.prefix + "stages/")
+               {"diagram": diagrams.handoffs(journey, ""), "team_handoffs": team_handoffs(journey)},
+               journey.prefix + "stages/")
     yield Page(links.GAPS, "gaps.html", "Gaps", {}, journey.prefix)
     yield from _stage_pages(journey, site)
     yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, journey.prefix + "owners.yaml"))

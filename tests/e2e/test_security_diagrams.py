@@ -38,7 +38,8 @@ def _draw(source: str) -> ElementTree.Element:
 
 
 def _shapes(svg: ElementTree.Element, kind: str) -> list[ElementTree.Element]:
-    return [g for g in svg.iter(SVG + "g") if g.get("class") == kind]
+    """The groups dot draws for each node (or edge, cluster): `class="node"`, then any classes diagrams.py gave."""
+    return [g for g in svg.iter(SVG + "g") if (g.get("class") or "").split()[:1] == [kind]]
 
 
 def _text(group: ElementTree.Element) -> list[str]:

@@ -171,14 +171,17 @@ def test_handoff_diagram_draws_gaps_dashed_red(example_site: Path) -> None:
     edges, gaps = _handoff_gaps_in_yaml(EXAMPLE)
     assert gaps and gaps != edges  # the example has both kinds, so the check below can tell them apart
     drawn = {}
-    for title, body in re.findall(r'<g id="edge\d+" class="edge">\s*<title>(.*?)</title>(.*?)\n</g>', page, re.S):
-        source, target = html.unescape(title).split("->")
+    for classes, title, body in re.findall(r'<g id="edge\d+" class="edge([^"]*)">\s*<title>(.*?)</title>(.*?)\n</g>',
+                                           page, re.S):
+        # a `next` back to an earlier stage is drawn between the boxes' bottoms: dot names the ports (`t_a:s`)
+        source, target = (re.sub(r":[nsew]$", "", end).removeprefix("t_") for end in html.unescape(title).split("->"))
         line = re.search(r"<path [^>]*>", body).group(0)  # the edge's own line, not its label or arrowhead
-        drawn[(source.removeprefix("t_"), target.removeprefix("t_"))] = line
+        drawn[(source, target)] = (line, classes.split())
     assert set(drawn) == edges
-    for edge, line in drawn.items():
+    for edge, (line, classes) in drawn.items():
         is_gap = 'stroke="#b02a37"' in line and "stroke-dasharray" in line
         assert is_gap == (edge in gaps), (edge, line)
+        assert ("gap" in classes) == (edge in gaps), (edge, classes)  # what dark mode's CSS colours red
     stage_page = (example_site / "stages/evaluation.html").read_text()
     assert 'xlink:href="../stages/evaluation.html#tp-discovery-call"' in stage_page
 
