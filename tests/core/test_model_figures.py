@@ -400,3 +400,23 @@ def test_a_journey_of_one_stage_has_no_end_to_end_conversion(tmp_path: Path) -> 
     journey = journey_of(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"].replace(
         "stages: [spark, adopt]", "stages: [spark]")})
     assert journey.end_to_end_conversion() is None
+
+
+def test_a_name_too_long_for_a_diagram_is_clipped_to_the_limit_with_an_ellipsis(tmp_path: Path) -> None:
+    from journeymap.core.schema.format import LABEL_CHARS  # the limit the schema reports
+
+    exact, long = "E" * LABEL_CHARS, "L" * (LABEL_CHARS + 5)
+    journey = journey_of(tmp_path, {SPARK: CLEAN_MAP[SPARK].replace("name: Spark\n", f"name: {exact}\n"),
+                                    ADOPT: CLEAN_MAP[ADOPT].replace("name: Adopt\n", f"name: {long}\n")})
+    assert journey.stage("spark").name == exact  # at the limit: kept whole
+    assert journey.stage("adopt").name == "L" * (LABEL_CHARS - 1) + "…"
+
+
+def test_the_largest_number_either_way_is_still_a_figure() -> None:
+    import math
+
+    from journeymap.core.model.items import LARGEST_NUMBER, is_figure
+
+    assert is_figure(LARGEST_NUMBER) and is_figure(-LARGEST_NUMBER)
+    assert not is_figure(math.nextafter(LARGEST_NUMBER, math.inf))
+    assert not is_figure(math.nextafter(-LARGEST_NUMBER, -math.inf))
