@@ -15,6 +15,10 @@ def _of(journey: Journey) -> str:
     return f" of {journey.title}" if journey.title else ""
 
 
+def _in(journey: Journey) -> str:
+    return f" in {journey.title}" if journey.title else ""
+
+
 def map_page(journey: Journey) -> str:
     if journey.description:
         return shorten(journey.description)
@@ -30,24 +34,24 @@ def stage_page(stage: Stage, journey: Journey) -> str:
 
 def owner_page(owner: Owner, touchpoints: int, journey: Journey) -> str:
     name = owner.name or owner.id
-    return shorten(f"What {name} owns{_of(journey)}: {plural(touchpoints, 'touchpoint')}, their response times, "
+    return shorten(f"What {name} owns{_in(journey)}: {plural(touchpoints, 'touchpoint')}, their response times, "
                    f"hand-offs and open gaps.")
 
 
-#: the list pages, by their template: what each is, after "… of <journey title>"
+#: the list pages, by their template: what each is ({of}: " of <the journey's title>", {in_}: " in ...")
 LIST_PAGES = {
-    "handoffs.html": "Every hand-off between teams{of}, and where none is written.",
-    "gaps.html": "What to fix{of}, stage by stage and team by team: each gap in plain words, with where to edit it.",
+    "handoffs.html": "Every hand-off between teams{in_}, and where none is written.",
+    "gaps.html": "What to fix{in_}, stage by stage and team by team: each gap in plain words, with where to edit it.",
     "stages.html": "The stages{of} in order, with each stage's conversion and customer job.",
     "owners.html": "The teams{of}: what each owns, who leads it and its open gaps.",
     "briefs.html": "The campaign briefs{of}, stage by stage.",
-    "experiments.html": "The experiments{of}, proposed, running and decided.",
+    "experiments.html": "The experiments{in_}: proposed, running and decided.",
     "evidence-list.html": "The research behind the map{of}: interviews, CRM and support data, and the stages they back.",
 }
 
 
 def list_page(template: str, journey: Journey) -> str:
-    return shorten(LIST_PAGES[template].format(of=_of(journey)))
+    return shorten(LIST_PAGES[template].format(of=_of(journey), in_=_in(journey)))
 
 
 def brief_page(title: str, stage: Stage | None, journey: Journey) -> str:
@@ -56,10 +60,11 @@ def brief_page(title: str, stage: Stage | None, journey: Journey) -> str:
 
 
 def experiment_page(name: str, hypothesis: str, journey: Journey) -> str:
-    return shorten(f"{name}: an experiment{_of(journey)}. {hypothesis}".strip())
+    return shorten(f"{name}: an experiment{_in(journey)}. {hypothesis}".strip())
 
 
 def evidence_page(title: str, kind: str, stages: list[Stage], journey: Journey) -> str:
-    backs = f", behind {', '.join(s.name or s.id for s in stages)}" if stages else ""
-    what = f"{kind} research" if kind else "research"
-    return shorten(f"{title}: {what}{_of(journey)}{backs}.")
+    what = f" ({kind})" if kind else ""
+    backs = f" behind the {', '.join(s.name or s.id for s in stages)} {'stage' if len(stages) == 1 else 'stages'}" \
+        if stages else ""
+    return shorten(f"{title}{what}: research{backs}{_of(journey)}.")
