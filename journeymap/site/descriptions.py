@@ -46,7 +46,8 @@ LIST_PAGES = {
     "owners.html": "The teams{of}: what each owns, who leads it and its open gaps.",
     "briefs.html": "The campaign briefs{of}, stage by stage.",
     "experiments.html": "The experiments{in_}: proposed, running and decided.",
-    "evidence-list.html": "The research behind the map{of}: interviews, CRM and support data, and the stages they back.",
+    "evidence-list.html": "The research behind the map{of}: interviews, CRM and support data, and the stages "
+                          "they back.",
 }
 
 

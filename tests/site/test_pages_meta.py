@@ -18,7 +18,8 @@ def built(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def test_every_page_has_a_description_and_open_graph_tags(tmp_path: Path) -> None:
     hostile = 'Q4 "launch" <script>alert(1)</script>'
-    files = {**CLEAN_MAP, "journey.yaml": CLEAN_MAP["journey.yaml"].replace("title: Tiny journey", f"title: '{hostile}'")}
+    journey = CLEAN_MAP["journey.yaml"].replace("title: Tiny journey", f"title: '{hostile}'")
+    files = {**CLEAN_MAP, "journey.yaml": journey}
     site = built(tmp_path, files)
     pages = list(site.rglob("*.html"))
     assert pages
@@ -39,7 +40,8 @@ def test_stage_pages_link_the_previous_and_next_stage_in_journey_order(tmp_path:
     names = {s: yaml.safe_load((EXAMPLE / f"stages/{s}.yaml").read_text())["name"] for s in order}
     for at in (0, len(order) // 2, len(order) - 1):
         html = (site / f"stages/{order[at]}.html").read_text()
-        prev = re.findall(r'<a rel="prev" href="([^"]+)"><span class="step-label">Previous stage</span> ([^<]+)</a>', html)
+        prev = re.findall(r'<a rel="prev" href="([^"]+)"><span class="step-label">Previous stage</span> ([^<]+)</a>',
+                          html)
         nxt = re.findall(r'<a rel="next" href="([^"]+)"><span class="step-label">Next stage</span> ([^<]+)</a>', html)
         assert prev == ([] if at == 0 else [(f"../stages/{order[at - 1]}.html", names[order[at - 1]])] * 2)
         assert nxt == ([] if at == len(order) - 1 else [(f"../stages/{order[at + 1]}.html", names[order[at + 1]])] * 2)
