@@ -48,10 +48,11 @@ def _stage_of_file(journey: Journey) -> dict[str, Stage]:
     """file → the stage it is about: the stage's own file, a brief's or experiment's for one stage, an
     evidence note cited by exactly one stage."""
     stage_of = {stage.origin.file: stage for stage in journey.stage_files}
-    for item in [*journey.briefs, *journey.experiments]:
-        stage = journey.stage(item.stage) if item.stage else None
+    for file, stage_id in [*((b.origin.file, b.stage) for b in journey.briefs),
+                           *((e.origin.file, e.stage) for e in journey.experiments)]:
+        stage = journey.stage(stage_id) if stage_id else None
         if stage is not None:
-            stage_of.setdefault(item.origin.file, stage)
+            stage_of.setdefault(file, stage)
     for note in journey.evidence:
         citing = [stage for stage in journey.stages if note in journey.evidence_for(stage)]
         if len(citing) == 1:
