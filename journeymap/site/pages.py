@@ -20,11 +20,11 @@ from ..core.findings import Finding, Severity
 from ..core.model import SLUG, Journey, Metric, Origin, Owner, Stage, Touchpoint, Transition, percent
 from ..util.repository import path_in_repository, repository_file, repository_url
 from ..util.urls import scheme_of
-from . import diagrams, links, palette
+from . import descriptions, diagrams, gap_groups, links, palette, wording
 from .render import icon
 from .team_handoffs import team_handoffs
 
-EMOTIONS = {-2: "very frustrated", -1: "frustrated", 0: "neutral", 1: "pleased", 2: "delighted"}
+EMOTIONS = wording.FEELINGS
 EXPERIMENT_STATUSES = ["proposed", "running", "won", "lost", "inconclusive"]
 
 
@@ -35,6 +35,7 @@ class Page:
     title: str
     context: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the file it came from, or the folder ("briefs/") for a list page; "" = the map folder
+    description: str = ""  # what the page is, in a sentence: its meta description and link preview
 
     @property
     def root(self) -> str:
@@ -181,6 +182,21 @@ class Site:
     def percent(self, value: float | None) -> str:
         return percent(value)
 
+    # -- the reader's words for the model's (wording.py) --
+
+    def initiator_words(self, initiator: str | None) -> str:
+        """Who starts a touchpoint: "the customer", "our team", "a partner"."""
+        return wording.initiator_words(initiator)
+
+    def feeling(self, emotion: int | None) -> str:
+        return wording.feeling(emotion)
+
+    def plain_finding(self, finding: Finding) -> wording.PlainFinding:
+        """A finding as a problem, its fix, and the line to edit (file:line from the repository root)."""
+        line = finding.location.line
+        where = self.source_path(finding.location.file) + (f":{line}" if line else "")
+        return wording.plain_finding(finding, where, self.line_url(finding.location.file, line))
+
 
 def columns(journey: Journey, site: Site, with_orphans: bool = False) -> list[Column]:
     """The stages in journey order (orphan stage files last, when asked for)."""
@@ -218,13 +234,17 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
         "diagram": diagrams.stage_flow(journey, ""),
         "initiators": sorted({t.initiator for t in journey.touchpoints if t.initiator}),
         "intents": [i for i in ("high", "medium", "low") if any(t.intent == i for t in journey.touchpoints)],
-    }, journey.origin.file)
+    }, journey.origin.file, descriptions.map_page(journey))
     yield Page(links.HANDOFFS, "handoffs.html", "Touchpoint hand-offs",
                {"diagram": diagrams.handoffs(journey, ""), "team_handoffs": team_handoffs(journey)},
-               journey.prefix + "stages/")
-    yield Page(links.GAPS, "gaps.html", "Gaps", {}, journey.prefix)
+               journey.prefix + "stages/", descriptions.list_page("handoffs.html", journey))
+    yield Page(links.GAPS, "gaps.html", "Gaps", {
+        "by_stage": gap_groups.by_stage(journey, site.findings),
+        "by_team": [(o, site.owner_findings(o.id)) for o in _unique(journey.owners) if site.owner_findings(o.id)],
+    }, journey.prefix, descriptions.list_page("gaps.html", journey))
     yield from _stage_pages(journey, site)
-    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, journey.prefix + "owners.yaml"))
+    yield Page(links.OWNERS, "owners.html", "Teams", {}, _first_file(journey.owners, journey.prefix + "owners.yaml"),
+               descriptions.list_page("owners.html", journey))
     for owner in _unique(journey.owners):
         yield Page(links.owner(owner.id), "owner.html", owner.name or owner.id, {
             "owner": owner,
@@ -232,31 +252,45 @@ def pages(journey: Journey, site: Site) -> Iterator[Page]:
             "experiments": [e for e in journey.experiments if e.owner == owner.id],
             "briefs": [b for b in journey.briefs if b.owner == owner.id],
             "gaps": site.owner_findings(owner.id),
-        }, owner.origin.file)
-    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, journey.prefix + "briefs/")
+        }, owner.origin.file, descriptions.owner_page(owner, site.owned(owner.id), journey))
+    yield Page(links.BRIEFS, "briefs.html", "Campaign briefs", {}, journey.prefix + "briefs/",
+               descriptions.list_page("briefs.html", journey))
     for brief in _unique(journey.briefs):
-        yield Page(links.brief(brief.id), "brief.html", brief.title, {
-            "brief": brief, "stage": journey.stage(brief.stage),
-        }, brief.origin.file)
+        stage = journey.stage(brief.stage)
+        yield Page(links.brief(brief.id), "brief.html", brief.title, {"brief": brief, "stage": stage},
+                   brief.origin.file, descriptions.brief_page(brief.title, stage, journey))
     yield from _experiment_pages(journey)
-    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, journey.prefix + "evidence/")
+    yield Page(links.EVIDENCE, "evidence-list.html", "Evidence", {}, journey.prefix + "evidence/",
+               descriptions.list_page("evidence-list.html", journey))
     for note in _unique(journey.evidence):
-        yield Page(links.evidence(note.id), "evidence.html", note.title, {
-            "note": note, "stages": [s for s in journey.stages if note in journey.evidence_for(s)],
-        }, note.origin.file)
+        stages = [s for s in journey.stages if note in journey.evidence_for(s)]
+        yield Page(links.evidence(note.id), "evidence.html", note.title, {"note": note, "stages": stages},
+                   note.origin.file, descriptions.evidence_page(note.title, note.kind, stages, journey))
 
 
 def _stage_pages(journey: Journey, site: Site) -> Iterator[Page]:
     """The list of stages (orphan stage files too) and a page per stage."""
     all_columns = columns(journey, site, with_orphans=True)
-    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.prefix + "stages/")
+    yield Page(links.STAGES, "stages.html", "Stages", {"columns": all_columns}, journey.prefix + "stages/",
+               descriptions.list_page("stages.html", journey))
     for column in all_columns:
         stage = column.stage
+        previous_stage, next_stage = neighbours(journey, stage)
         yield Page(links.stage(stage.id), "stage.html", stage.name, {
             "column": column, "stage": stage, "diagram": diagrams.stage_touchpoints(journey, stage, "../"),
             "briefs": journey.briefs_for(stage.id), "experiments": journey.experiments_for(stage.id),
             "evidence": journey.evidence_for(stage), "phase": journey.phase_of(stage),
-        }, stage.origin.file)
+            "previous_stage": previous_stage, "next_stage": next_stage,
+        }, stage.origin.file, descriptions.stage_page(stage, journey))
+
+
+def neighbours(journey: Journey, stage: Stage) -> tuple[Stage | None, Stage | None]:
+    """The stages before and after this one in the journey's order; none for a stage file not on the map."""
+    order = _unique(journey.stages)
+    at = next((i for i, s in enumerate(order) if s is stage), None)
+    if at is None:
+        return None, None
+    return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
 
 
 def _experiment_pages(journey: Journey) -> Iterator[Page]:
@@ -265,11 +299,12 @@ def _experiment_pages(journey: Journey) -> Iterator[Page]:
     statuses = EXPERIMENT_STATUSES + sorted({e.status or "no status" for e in journey.experiments}
                                             - set(EXPERIMENT_STATUSES))
     board = {status: [e for e in journey.experiments if (e.status or "no status") == status] for status in statuses}
-    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, journey.prefix + "experiments/")
+    yield Page(links.EXPERIMENTS, "experiments.html", "Experiments", {"board": board}, journey.prefix + "experiments/",
+               descriptions.list_page("experiments.html", journey))
     for experiment in _unique(journey.experiments):
         yield Page(links.experiment(experiment.id), "experiment.html", experiment.name, {
             "experiment": experiment, "stage": journey.stage(experiment.stage),
-        }, experiment.origin.file)
+        }, experiment.origin.file, descriptions.experiment_page(experiment.name, experiment.hypothesis, journey))
 
 
 def _unique(items: list) -> list:

@@ -17,7 +17,7 @@ import jinja2
 from ..core.check import Checked
 from ..core.findings import Finding, Severity
 from ..core.model import SLUG, Journey, Metric, Owner, Stage, Touchpoint, Transition
-from . import links
+from . import links, wording
 from .pages import by_file, gaps_by_owner
 from .pages import gaps as page_gaps
 from .render import render_template
@@ -58,7 +58,7 @@ class JourneyCard:
     journey: Journey
     weakest: Transition | None
     slowest: Stage | None
-    errors: int
+    errors: int  # in the journey's own files: the shared owners.yaml's are counted once, for the portfolio
     warnings: int
     health: list[StageHealth]
 
@@ -101,12 +101,26 @@ def _teams_folder(checked: Checked) -> str:
 def journey_cards(checked: Checked) -> list[JourneyCard]:
     cards = []
     for journey in checked.journeys:
-        own = checked.findings_of(journey)
+        own = [f for f in checked.findings_of(journey) if not in_shared_file(f)]
         cards.append(JourneyCard(
             journey, journey.shown_weakest_link(), journey.shown_slowest_stage(),
             sum(f.severity is Severity.ERROR for f in own), sum(f.severity is Severity.WARNING for f in own),
             [StageHealth(stage, stage.health) for stage in journey.stages]))
     return cards
+
+
+def in_shared_file(finding: Finding) -> bool:
+    """About a file at the portfolio's root (its owners.yaml), which every journey shares."""
+    return "/" not in finding.location.file
+
+
+class PortfolioFindings:
+    """What the findings macros ask of `site` on a portfolio's own pages: a finding in plain words, named
+    by its file and line in the portfolio (each journey's own gaps page links to the line on GitHub)."""
+
+    def plain_finding(self, finding: Finding) -> wording.PlainFinding:
+        line = finding.location.line
+        return wording.plain_finding(finding, finding.location.file + (f":{line}" if line else ""), None)
 
 
 def _shared(owner: Owner) -> bool:
@@ -124,9 +138,9 @@ def shared_teams(checked: Checked, folder: str) -> list[Team]:
                 shared.setdefault(owner.id, owner)
     # a journey's gaps in its own files; those in the shared owners.yaml are the team's, shown once
     per_journey = [(j, _gaps_by_owner([*j.touchpoints, *j.owners],
-                                      [f for f in page_gaps(checked.findings_of(j)) if "/" in f.location.file]))
+                                      [f for f in page_gaps(checked.findings_of(j)) if not in_shared_file(f)]))
                    for j in checked.journeys]
-    in_shared_file = _gaps_by_owner(list(shared.values()), page_gaps(checked.findings))
+    shared_file_gaps = _gaps_by_owner(list(shared.values()), page_gaps(checked.findings))
     owned_in = [_touchpoints_by_owner(journey) for journey, _ in per_journey]  # once, not once per team
     result = []
     for owner in shared.values():
@@ -136,7 +150,7 @@ def shared_teams(checked: Checked, folder: str) -> list[Team]:
             if owned or gaps.get(owner.id):
                 in_journeys.append(TeamInJourney(journey, owned, gaps.get(owner.id, [])))
         result.append(Team(owner, f"{folder}/{links.file_name(owner.id)}.html", in_journeys,
-                           in_shared_file.get(owner.id, [])))
+                           shared_file_gaps.get(owner.id, [])))
     return result
 
 
@@ -189,11 +203,12 @@ class PortfolioPages:
         def write(path: str, template: str, **context: object) -> None:
             write_text(folder, path, render_template(
                 env, template, path, root=links.root_of(path), here=path, checked=checked, journeys=checked.journeys,
-                findings=checked.findings, teams_index=teams_index, **context))
+                findings=checked.findings, teams_index=teams_index, site=PortfolioFindings(), **context))
 
         mine = self.teams[share::self.shares]
         if share == 0:
-            write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=self.teams)
+            write(links.INDEX, "portfolio.html", cards=journey_cards(checked), teams=self.teams,
+                  shared_gaps=[f for f in page_gaps(checked.findings) if in_shared_file(f)])
             write(teams_index, "portfolio-teams.html", teams=self.teams, local_teams=local_teams(checked))
             write_text(folder, "assets/search-index.js", portfolio_search_index(
                 checked.journeys, [(t.owner, t.page) for t in self.teams]))
