@@ -420,3 +420,10 @@ def test_the_largest_number_either_way_is_still_a_figure() -> None:
     assert is_figure(LARGEST_NUMBER) and is_figure(-LARGEST_NUMBER)
     assert not is_figure(math.nextafter(LARGEST_NUMBER, math.inf))
     assert not is_figure(math.nextafter(-LARGEST_NUMBER, -math.inf))
+
+
+def test_the_logo_is_the_path_journey_yaml_names_trimmed(tmp_path: Path) -> None:
+    journey = journey_of(tmp_path, {"journey.yaml": CLEAN_MAP["journey.yaml"].replace(
+        "persona: pat\n", "persona: pat\nlogo: ' assets/logo.png '\n")})
+    assert journey.logo == "assets/logo.png"
+    assert journey_of(tmp_path / "none").logo == ""
