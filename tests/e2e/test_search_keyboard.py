@@ -325,19 +325,22 @@ def test_the_overview_detail_toggle_is_kept_in_the_address(watched: Watched, sit
 LAYOUT_SHIFT = """() => {
   const observer = new PerformanceObserver(() => {});
   observer.observe({type: 'layout-shift', buffered: true});  // the buffered shifts, taken at once: no waiting
-  return observer.takeRecords().filter(e => !e.hadRecentInput).map(e => e.sources.map(s => s.node &&
-    (s.node.id || s.node.className || s.node.nodeName)).join(' ') + ' ' + e.value);
+  return observer.takeRecords().filter(e => !e.hadRecentInput).map(e => [e.value, e.sources.map(s => s.node &&
+    (s.node.id || s.node.className || s.node.nodeName)).join(' ')]);
 }"""
+#: what the page may shift in all: a hundredth of Lighthouse's "good" 0.1. A page painted while it is still
+#: being parsed (a busy machine) can move a badge by a pixel as its text arrives; a bar revealed by the
+#: script, the shift this guards against, moves everything under it (0.07 to 0.5 when it did)
+MOST_SHIFT = 0.01
 
 
 @pytest.mark.parametrize("page_path", ["stages/evaluation.html", "owners/index.html", "index.html"])
 def test_the_search_box_and_filter_bar_do_not_shift_the_page(watched: Watched, site: Path, page_path: str) -> None:
-    if page_path == "index.html" and re.search(r'<form id="filters"[^>]*\bhidden\b', (site / page_path).read_text()):
-        pytest.skip("index.html still hides its filter bar until the script runs (needs class=js-only, no hidden)")
     page = watched.page
     page.goto((site / page_path).as_uri())
     page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.classList.contains('js')")
     assert page.locator("form.search").is_visible()
-    assert page.evaluate(LAYOUT_SHIFT) == []
+    shifts = page.evaluate(LAYOUT_SHIFT)
+    assert sum(value for value, _ in shifts) < MOST_SHIFT, shifts
     assert watched.errors == []
