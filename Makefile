@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check lint generate bench graphviz chromium mermaid clean mutants
+.PHONY: site test check lint generate bench graphviz chromium mermaid node-tools java clean mutants
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,13 +26,24 @@ site: $(STAMP) graphviz
 check: $(STAMP)
 	$(BIN)/journeymap check journey
 
-# Mermaid (from the npm registry) renders the `export --format mermaid` output in the browser tests.
-MERMAID := tests/.node/node_modules/mermaid/dist/mermaid.min.js
-mermaid: $(MERMAID)
-$(MERMAID):
-	npm install --prefix tests/.node --no-save --no-audit --no-fund --loglevel=error mermaid@11
+# The browser tests' tools from the npm registry, at exact versions: Mermaid renders the `export --format
+# mermaid` output; axe-core, the W3C validator (vnu-jar, run by a JRE) and Lighthouse check the site's
+# quality (tests/e2e/test_site_quality.py). One `npm install` for all: a second `--no-save` install into
+# the same folder removes what the first put there. The list is kept beside them, so changing a version
+# here installs again. Lighthouse 12 is the last line to run on Debian's Node 18.
+NODE := tests/.node
+NODE_TOOLS := mermaid@11.17.2 axe-core@4.14.1 vnu-jar@26.9.27 lighthouse@12.8.2
+node-tools:
+	@sh scripts/require.sh npm npm node OpenJS.NodeJS.LTS
+	@test "$$(cat $(NODE)/tools.txt 2>/dev/null)" = "$(NODE_TOOLS)" || { \
+	  npm install --prefix $(NODE) --no-save --no-audit --no-fund --loglevel=error $(NODE_TOOLS) && \
+	  echo "$(NODE_TOOLS)" > $(NODE)/tools.txt; }
+mermaid: node-tools
 
-test: $(STAMP) graphviz chromium mermaid
+java:
+	@sh scripts/require.sh java default-jre-headless openjdk EclipseAdoptium.Temurin.21.JRE
+
+test: $(STAMP) graphviz chromium node-tools java
 	$(BIN)/python -m pytest
 
 # The habits CI enforces before the tests: ruff, mypy, and the layers of docs/architecture.md (import-linter).
