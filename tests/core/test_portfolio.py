@@ -110,7 +110,8 @@ def test_each_journeys_gaps_page_lists_its_own_findings_and_the_shared_files(tmp
 
     for journey in ("new-logo", "expansion"):
         page = (tmp_path / "site" / journey / "gaps.html").read_text()
-        listed = set(re.findall(r'<span class="where">([^<]+)</span>', page))
+        listed = set(re.findall(r'<p class="finding-where">(?:<a class="edit" href="[^"]*">Edit |<span class="file">)'
+                                r'([^<]+)<', page))
         assert listed == {shown(w) for w in every if w.startswith(f"{journey}/")} | {shown(w) for w in shared}
     assert "expansion/stages/grow.yaml:6:30" in every and "new-logo/owners.yaml:5:5" in every
 
