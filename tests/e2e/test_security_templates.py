@@ -242,7 +242,7 @@ def test_serve_renders_through_the_same_sandbox(tmp_path: Path, mark: Path) -> N
         assert "Traceback" not in said
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=10)
+        process.wait(timeout=30)
     assert not mark.exists()
 
 

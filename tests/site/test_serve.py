@@ -144,7 +144,7 @@ def test_ctrl_c_kill_and_a_closed_terminal_stop_the_server_and_remove_its_folder
     with urllib.request.urlopen(url) as response:
         assert response.status == 200 and b"livereload.js" in response.read() and scratch.is_dir()
     server.process.send_signal(stop)
-    assert server.process.wait(timeout=5) == 0
+    assert server.process.wait(timeout=30) == 0  # a clean stop, however busy the machine: not a speed test
     assert not scratch.exists()
     server.wait_for(r"^stopped$")
     assert not any("Traceback" in line for line in server.seen), "\n".join(server.seen)
