@@ -21,12 +21,6 @@ ARTIFACTS = Path(os.environ.get("JOURNEYMAP_ARTIFACTS", ROOT / "test-artifacts")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}; `make test` "
                                  "installs it")]
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("browser") / "site"
-    result = run_cli("build", str(EXAMPLE), "--output", str(output))
-    assert result.returncode == 0, result.stderr
-    return output
 
 
 class Watched:

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from journeymap.core.check import check_map
 
-from ..conftest import CHROMIUM, EXAMPLE, run_cli
+from ..conftest import CHROMIUM, EXAMPLE
 from .test_browser import Watched
 
 pytestmark = [pytest.mark.browser,
@@ -26,14 +26,6 @@ pytestmark = [pytest.mark.browser,
 
 OPTIONS = "#search-results [role=option]"
 HOSTILE = '<img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("search") / "site"
-    result = run_cli("build", str(EXAMPLE), "--output", str(output))
-    assert result.returncode == 0, result.stderr
-    return output
 
 
 @pytest.fixture
